@@ -1,0 +1,70 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "runpod-autoscaler",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "runpod-autoscaler", targets: ["RunPodAutoscalerCLI"])
+    ],
+    dependencies: [
+        // traits: [] keeps SwiftPM from rebuilding swift-protobuf on every other build here.
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // The gRPC C core, behind a header-only shim. Only LibGRPCServer imports it.
+        // Linked by name: pkg-config's abseil flags overflow the link line.
+        .target(
+            name: "CGRPCShim",
+            linkerSettings: [.linkedLibrary("grpc"), .linkedLibrary("gpr")]
+        ),
+        // A gRPC server (unary, server-streaming, bidi) over one completion queue.
+        .target(
+            name: "LibGRPCServer",
+            dependencies: ["CGRPCShim"]
+        ),
+        // swift-protobuf messages generated from proto/ plus the embedded descriptors.
+        .target(
+            name: "ScalerProtos",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["GENERATED_FROM.sha256"]
+        ),
+        // Pure decision code: pool specs, the scaling policy, metric naming. No IO.
+        .target(name: "ScalingPolicy"),
+        // The application: config, observers, the state store and the gRPC services.
+        .target(
+            name: "Autoscaler",
+            dependencies: [
+                "LibGRPCServer",
+                "ScalerProtos",
+                "ScalingPolicy",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "RunPodAutoscalerCLI",
+            dependencies: [
+                "Autoscaler",
+                "ScalingPolicy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ScalingPolicyTests", dependencies: ["ScalingPolicy"]),
+        .testTarget(
+            name: "AutoscalerTests",
+            dependencies: [
+                "Autoscaler",
+                "ScalerProtos",
+                "ScalingPolicy",
+                "LibGRPCServer",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+    ]
+)

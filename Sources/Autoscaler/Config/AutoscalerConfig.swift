@@ -1,0 +1,75 @@
+import ScalingPolicy
+
+/// The whole configuration, built once from file + environment + flags by
+/// `ConfigLoader` and validated there.
+public struct AutoscalerConfig: Sendable {
+    public struct GRPC: Sendable {
+        public var listen = "0.0.0.0:9090"
+        public var maxMessageBytes = 65536
+        public var shutdownGraceSeconds = 10.0
+        public var certFile = ""
+        public var keyFile = ""
+        public var clientCAFile = ""
+        public var tlsEnabled: Bool { !certFile.isEmpty }
+    }
+
+    public struct HTTP: Sendable {
+        public var listen = "0.0.0.0:8080"
+    }
+
+    public struct RunPod: Sendable {
+        public var endpoint = "https://api.runpod.io"
+        public var apiKeyFile = ""
+        /// The key itself; never printed (see `redacted`).
+        public var apiKey = ""
+        public var podNamePrefix = "rpa"
+        public var timeoutSeconds = 15.0
+    }
+
+    public enum DemandSourceKind: String, Sendable { case file, prometheus }
+
+    public struct Demand: Sendable {
+        public var source = DemandSourceKind.file
+        public var pollSeconds = 30.0
+        public var staleAfterSeconds = 120.0
+        public var filePath = "demand.json"
+        public var prometheusURL = "http://prometheus.monitoring:9090"
+        public var queueDepthQuery = ""
+        public var latencyP95Query = ""
+    }
+
+    public enum LocalSourceKind: String, Sendable { case `static`, kubernetes }
+
+    public struct Local: Sendable {
+        public var source = LocalSourceKind.static
+        public var staticGPUs = 4
+        public var staticUsedByOthers = 0
+        public var nodeSelector = "gpu-type=local"
+        public var workerSelector = "app=gpu-worker"
+    }
+
+    public struct Kubernetes: Sendable {
+        public var enabled = "auto"
+        public var leaseName = "runpod-autoscaler"
+        public var leaseNamespace = "platform"
+    }
+
+    public struct Log: Sendable {
+        public var level = "info"
+        public var format = "text"
+    }
+
+    public var grpc = GRPC()
+    public var http = HTTP()
+    public var runpod = RunPod()
+    public var demand = Demand()
+    public var local = Local()
+    public var kubernetes = Kubernetes()
+    public var log = Log()
+    public var dryRun = false
+    public var pools: [PoolSpec] = []
+    /// Where the file part came from, for messages.
+    public var origin = "(defaults)"
+
+    public init() {}
+}

@@ -1,0 +1,227 @@
+import Foundation
+import ScalingPolicy
+import Yams
+
+/// Builds the one `AutoscalerConfig` from the YAML file, the environment and
+/// `--set` flags (flags win, then env, then the file, then defaults), and
+/// validates it. Only `main` hands it the process environment.
+public enum ConfigLoader {
+    /// - Parameters:
+    ///   - yaml: the file's text (nil: defaults only).
+    ///   - origin: the file's path, for messages.
+    ///   - environment: variables to honour (see `ConfigKey`).
+    ///   - settings: `key=value` pairs from `--set`, applied last.
+    public static func load(
+        yaml: String?, origin: String, environment: [String: String], settings: [String] = []
+    ) throws(ConfigError) -> AutoscalerConfig {
+        let root: Node?
+        do {
+            root = try yaml.flatMap { try Yams.compose(yaml: $0) }
+        } catch {
+            throw ConfigError(origin: origin, key: "", reason: "not valid YAML: \(error)")
+        }
+        if let root, case .scalar = root {
+            throw ConfigError(origin: origin, key: "", reason: "expected a mapping of settings at the top level")
+        }
+
+        var overrides: [String: ConfigReader.Override] = [:]
+        for key in ConfigKey.all {
+            if let legacy = key.legacyEnvironment, let value = environment[legacy], !value.isEmpty {
+                overrides[key.path] = .init(value: value, origin: "environment variable \(legacy)")
+            }
+            if let value = environment[key.environmentName], !value.isEmpty {
+                overrides[key.path] = .init(value: value, origin: "environment variable \(key.environmentName)")
+            }
+        }
+        for setting in settings {
+            guard let equals = setting.firstIndex(of: "=") else {
+                throw ConfigError(origin: "--set \(setting)", key: "", reason: "expected KEY=VALUE")
+            }
+            let path = String(setting[..<equals])
+            guard ConfigKey.named(path) != nil else {
+                let keys = ConfigKey.all.map(\.path).joined(separator: ", ")
+                throw ConfigError(origin: "--set", key: path, reason: "not a setting; known: \(keys)")
+            }
+            overrides[path] = .init(value: String(setting[setting.index(after: equals)...]), origin: "--set \(path)")
+        }
+
+        var reader = ConfigReader(file: origin, root: root, overrides: overrides)
+        var config = try read(&reader)
+        config.origin = origin
+        if let unknown = reader.unknownKeys().first {
+            throw ConfigError(origin: origin, key: unknown, reason: "unknown key (misspelt, or not a setting of this version)")
+        }
+        try validate(config)
+        return config
+    }
+
+    private static func read(_ r: inout ConfigReader) throws(ConfigError) -> AutoscalerConfig {
+        var c = AutoscalerConfig()
+        c.grpc.listen = try r.string("grpc.listen", c.grpc.listen)
+        c.grpc.maxMessageBytes = try r.int("grpc.maxMessageBytes", c.grpc.maxMessageBytes, minimum: 1024)
+        c.grpc.shutdownGraceSeconds = try r.double("grpc.shutdownGraceSeconds", c.grpc.shutdownGraceSeconds)
+        c.grpc.certFile = try r.string("grpc.tls.certFile", "")
+        c.grpc.keyFile = try r.string("grpc.tls.keyFile", "")
+        c.grpc.clientCAFile = try r.string("grpc.tls.clientCAFile", "")
+        c.http.listen = try r.string("http.listen", c.http.listen)
+
+        c.runpod.endpoint = try r.string("runpod.endpoint", c.runpod.endpoint)
+        c.runpod.apiKeyFile = try r.string("runpod.apiKeyFile", "")
+        c.runpod.apiKey = try r.string("runpod.apiKey", "")
+        c.runpod.podNamePrefix = try r.string("runpod.podNamePrefix", c.runpod.podNamePrefix)
+        c.runpod.timeoutSeconds = try r.double("runpod.timeoutSeconds", c.runpod.timeoutSeconds, allowZero: false)
+
+        c.demand.source = try r.choice("demand.source", c.demand.source)
+        c.demand.pollSeconds = try r.double("demand.pollSeconds", c.demand.pollSeconds, allowZero: false)
+        c.demand.staleAfterSeconds = try r.double("demand.staleAfterSeconds", c.demand.staleAfterSeconds, allowZero: false)
+        c.demand.filePath = try r.string("demand.file.path", c.demand.filePath)
+        c.demand.prometheusURL = try r.string("demand.prometheus.url", c.demand.prometheusURL)
+        c.demand.queueDepthQuery = try r.string("demand.prometheus.queueDepthQuery", defaultValue(of: "demand.prometheus.queueDepthQuery"))
+        c.demand.latencyP95Query = try r.string("demand.prometheus.latencyP95Query", defaultValue(of: "demand.prometheus.latencyP95Query"))
+
+        c.local.source = try r.choice("local.source", c.local.source)
+        c.local.staticGPUs = try r.int("local.static.gpus", c.local.staticGPUs)
+        c.local.staticUsedByOthers = try r.int("local.static.usedByOthers", c.local.staticUsedByOthers)
+        c.local.nodeSelector = try r.string("local.nodeSelector", c.local.nodeSelector)
+        c.local.workerSelector = try r.string("local.workerSelector", c.local.workerSelector)
+
+        c.kubernetes.enabled = try r.string("kubernetes.enabled", c.kubernetes.enabled)
+        c.kubernetes.leaseName = try r.string("kubernetes.leaderElection.leaseName", c.kubernetes.leaseName)
+        c.kubernetes.leaseNamespace = try r.string("kubernetes.leaderElection.namespace", c.kubernetes.leaseNamespace)
+
+        c.log.level = try r.string("log.level", c.log.level)
+        c.log.format = try r.string("log.format", c.log.format)
+        c.dryRun = try r.bool("dryRun", false)
+
+        let defaults = PoolDefaults(
+            templateId: try r.string("pools.template.templateId", ""),
+            networkVolumeId: try r.string("pools.template.networkVolumeId", ""),
+            gpuTypeId: try r.string("pools.template.gpuTypeId", "")
+        )
+        for index in 0..<(try r.count("pools")) {
+            c.pools.append(try readPool(&r, at: "pools[\(index)]", defaults: defaults))
+        }
+        return c
+    }
+
+    /// Pool template defaults from the platform's RUNPOD_* variables.
+    private struct PoolDefaults {
+        var templateId: String
+        var networkVolumeId: String
+        var gpuTypeId: String
+    }
+
+    private static func readPool(_ r: inout ConfigReader, at p: String, defaults: PoolDefaults) throws(ConfigError)
+        -> PoolSpec
+    {
+        let name = try r.string("\(p).name", "")
+        let namespace = try r.string("\(p).namespace", "default")
+        var pool = PoolSpec(id: PoolID(namespace: namespace, name: name))
+        pool.maxReplicas = try r.int("\(p).maxReplicas", pool.maxReplicas)
+        if let (text, origin) = try r.raw("\(p).maxCostPerHour") {
+            if text.isEmpty {
+                pool.maxCostPerHour = nil
+            } else {
+                guard let cost = Double(text), cost.isFinite, cost > 0 else {
+                    throw ConfigError(origin: origin, key: "\(p).maxCostPerHour", reason: "expected a positive number of USD, got \"\(text)\"")
+                }
+                pool.maxCostPerHour = cost
+            }
+        }
+
+        let t = "\(p).template"
+        var template = PodTemplate()
+        template.image = try r.string("\(t).image", "")
+        template.templateId = try r.string("\(t).templateId", defaults.templateId)
+        template.gpuTypeIds = try r.stringList("\(t).gpuTypeIds", template.gpuTypeIds)
+        if !defaults.gpuTypeId.isEmpty && r.node(at: "\(t).gpuTypeIds") == nil {
+            template.gpuTypeIds = [defaults.gpuTypeId] + template.gpuTypeIds.filter { $0 != defaults.gpuTypeId }
+        }
+        template.gpuCount = try r.int("\(t).gpuCount", template.gpuCount, minimum: 1)
+        template.clouds = try r.stringList("\(t).clouds", template.clouds)
+        template.dataCenterIds = try r.stringList("\(t).dataCenterIds", [])
+        template.networkVolumeId = try r.string("\(t).networkVolumeId", defaults.networkVolumeId)
+        template.env = try r.stringMap("\(t).env")
+        template.ports = try r.stringList("\(t).ports", template.ports)
+        template.startSsh = try r.bool("\(t).startSsh", template.startSsh)
+        pool.template = template
+
+        let s = "\(p).scaling"
+        var scaling = ScalingSettings()
+        scaling.jobsPerWorker = try r.int("\(s).jobsPerWorker", scaling.jobsPerWorker, minimum: 1)
+        scaling.activationQueueDepth = try r.int("\(s).activationQueueDepth", scaling.activationQueueDepth)
+        scaling.latencySLOSeconds = try r.double("\(s).latencySLOSeconds", scaling.latencySLOSeconds, allowZero: false)
+        scaling.scaleDownIdleSeconds = try r.double("\(s).scaleDownIdleSeconds", scaling.scaleDownIdleSeconds)
+        scaling.provisionTimeoutSeconds = try r.double("\(s).provisionTimeoutSeconds", scaling.provisionTimeoutSeconds, allowZero: false)
+        scaling.unavailableOfferingSeconds = try r.double("\(s).unavailableOfferingSeconds", scaling.unavailableOfferingSeconds)
+        scaling.orphanGraceSeconds = try r.double("\(s).orphanGraceSeconds", scaling.orphanGraceSeconds)
+        pool.scaling = scaling
+        return pool
+    }
+
+    private static func defaultValue(of path: String) -> String {
+        ConfigKey.named(path)?.defaultValue ?? ""
+    }
+
+    // MARK: Validation
+
+    private static func validate(_ c: AutoscalerConfig) throws(ConfigError) {
+        let o = c.origin
+        try validateAddress(c.grpc.listen, key: "grpc.listen", origin: o)
+        try validateAddress(c.http.listen, key: "http.listen", origin: o)
+        if c.grpc.certFile.isEmpty != c.grpc.keyFile.isEmpty {
+            throw ConfigError(origin: o, key: "grpc.tls", reason: "certFile and keyFile must be set together")
+        }
+        if !c.grpc.clientCAFile.isEmpty && c.grpc.certFile.isEmpty {
+            throw ConfigError(origin: o, key: "grpc.tls.clientCAFile", reason: "mTLS needs certFile and keyFile too")
+        }
+        if !["auto", "true", "false"].contains(c.kubernetes.enabled) {
+            throw ConfigError(origin: o, key: "kubernetes.enabled", reason: "expected auto, true or false, got \"\(c.kubernetes.enabled)\"")
+        }
+        if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.log.level) {
+            throw ConfigError(origin: o, key: "log.level", reason: "unknown level \"\(c.log.level)\"")
+        }
+        if !["text", "json"].contains(c.log.format) {
+            throw ConfigError(origin: o, key: "log.format", reason: "expected text or json, got \"\(c.log.format)\"")
+        }
+        if c.local.staticUsedByOthers > c.local.staticGPUs {
+            throw ConfigError(origin: o, key: "local.static.usedByOthers", reason: "cannot exceed local.static.gpus (\(c.local.staticGPUs))")
+        }
+        if c.demand.source == .file && c.demand.filePath.isEmpty {
+            throw ConfigError(origin: o, key: "demand.file.path", reason: "is required with demand.source: file")
+        }
+        if c.pools.isEmpty {
+            throw ConfigError(origin: o, key: "pools", reason: "at least one pool is required in standalone mode")
+        }
+        var seen = Set<PoolID>()
+        for (index, pool) in c.pools.enumerated() {
+            let p = "pools[\(index)]"
+            guard ScalerMetadata.isDNSLabel(pool.id.name) else {
+                throw ConfigError(origin: o, key: "\(p).name", reason: "\"\(pool.id.name)\" is not a lowercase DNS label ([a-z0-9-], at most 63)")
+            }
+            guard ScalerMetadata.isDNSLabel(pool.id.namespace) else {
+                throw ConfigError(origin: o, key: "\(p).namespace", reason: "\"\(pool.id.namespace)\" is not a lowercase DNS label")
+            }
+            guard seen.insert(pool.id).inserted else {
+                throw ConfigError(origin: o, key: "\(p).name", reason: "pool \(pool.id) is defined twice")
+            }
+            if pool.template.gpuTypeIds.isEmpty {
+                throw ConfigError(origin: o, key: "\(p).template.gpuTypeIds", reason: "needs at least one GPU type")
+            }
+            if pool.template.clouds.isEmpty {
+                throw ConfigError(origin: o, key: "\(p).template.clouds", reason: "needs at least one cloud")
+            }
+            for cloud in pool.template.clouds where cloud != "SECURE" && cloud != "COMMUNITY" {
+                throw ConfigError(origin: o, key: "\(p).template.clouds", reason: "unknown cloud \"\(cloud)\"; expected SECURE or COMMUNITY")
+            }
+        }
+    }
+
+    private static func validateAddress(_ address: String, key: String, origin: String) throws(ConfigError) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (0...65535).contains(port), colon != address.startIndex
+        else {
+            throw ConfigError(origin: origin, key: key, reason: "expected host:port, got \"\(address)\"")
+        }
+    }
+}

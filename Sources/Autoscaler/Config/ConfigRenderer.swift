@@ -1,0 +1,89 @@
+import ScalingPolicy
+
+/// Prints the effective configuration as YAML with secrets redacted: the API
+/// key shows only whether it is set, pod env values are masked.
+public enum ConfigRenderer {
+    public static let redacted = "<redacted>"
+
+    public static func render(_ c: AutoscalerConfig) -> String {
+        var lines: [String] = []
+        func line(_ indent: Int, _ text: String) { lines.append(String(repeating: "  ", count: indent) + text) }
+        func q(_ text: String) -> String {
+            var escaped = "\""
+            for character in text {
+                switch character {
+                case "\"": escaped += "\\\""
+                case "\\": escaped += "\\\\"
+                case "\n": escaped += "\\n"
+                default: escaped.append(character)
+                }
+            }
+            return escaped + "\""
+        }
+        func list(_ items: [String]) -> String { "[" + items.map(q).joined(separator: ", ") + "]" }
+
+        line(0, "# effective configuration (from \(c.origin), environment and flags)")
+        line(0, "grpc:")
+        line(1, "listen: \(q(c.grpc.listen))")
+        line(1, "maxMessageBytes: \(c.grpc.maxMessageBytes)")
+        line(1, "shutdownGraceSeconds: \(c.grpc.shutdownGraceSeconds)")
+        line(1, "tls: {certFile: \(q(c.grpc.certFile)), keyFile: \(q(c.grpc.keyFile)), clientCAFile: \(q(c.grpc.clientCAFile))}")
+        line(0, "http:")
+        line(1, "listen: \(q(c.http.listen))")
+        line(0, "runpod:")
+        line(1, "endpoint: \(q(c.runpod.endpoint))")
+        line(1, "apiKeyFile: \(q(c.runpod.apiKeyFile))")
+        line(1, "apiKey: \(c.runpod.apiKey.isEmpty ? q("") : q(redacted))")
+        line(1, "podNamePrefix: \(q(c.runpod.podNamePrefix))")
+        line(1, "timeoutSeconds: \(c.runpod.timeoutSeconds)")
+        line(0, "demand:")
+        line(1, "source: \(c.demand.source.rawValue)")
+        line(1, "pollSeconds: \(c.demand.pollSeconds)")
+        line(1, "staleAfterSeconds: \(c.demand.staleAfterSeconds)")
+        line(1, "file: {path: \(q(c.demand.filePath))}")
+        line(1, "prometheus:")
+        line(2, "url: \(q(c.demand.prometheusURL))")
+        line(2, "queueDepthQuery: \(q(c.demand.queueDepthQuery))")
+        line(2, "latencyP95Query: \(q(c.demand.latencyP95Query))")
+        line(0, "local:")
+        line(1, "source: \(c.local.source.rawValue)")
+        line(1, "static: {gpus: \(c.local.staticGPUs), usedByOthers: \(c.local.staticUsedByOthers)}")
+        line(1, "nodeSelector: \(q(c.local.nodeSelector))")
+        line(1, "workerSelector: \(q(c.local.workerSelector))")
+        line(0, "kubernetes:")
+        line(1, "enabled: \(c.kubernetes.enabled)")
+        line(1, "leaderElection: {leaseName: \(q(c.kubernetes.leaseName)), namespace: \(q(c.kubernetes.leaseNamespace))}")
+        line(0, "log: {level: \(c.log.level), format: \(c.log.format)}")
+        line(0, "dryRun: \(c.dryRun)")
+        line(0, "pools:")
+        for pool in c.pools {
+            line(1, "- name: \(q(pool.id.name))")
+            line(2, "namespace: \(q(pool.id.namespace))")
+            line(2, "maxReplicas: \(pool.maxReplicas)")
+            line(2, "maxCostPerHour: \(pool.maxCostPerHour.map { "\($0)" } ?? "null")")
+            line(2, "template:")
+            let t = pool.template
+            line(3, "image: \(q(t.image))")
+            line(3, "templateId: \(q(t.templateId))")
+            line(3, "gpuTypeIds: \(list(t.gpuTypeIds))")
+            line(3, "gpuCount: \(t.gpuCount)")
+            line(3, "clouds: \(list(t.clouds))")
+            line(3, "dataCenterIds: \(list(t.dataCenterIds))")
+            line(3, "networkVolumeId: \(q(t.networkVolumeId))")
+            let env = t.env.keys.sorted().map { "\(q($0)): \(q(redacted))" }.joined(separator: ", ")
+            line(3, "env: {\(env)}")
+            line(3, "ports: \(list(t.ports))")
+            line(3, "startSsh: \(t.startSsh)")
+            let s = pool.scaling
+            line(2, "scaling:")
+            line(3, "jobsPerWorker: \(s.jobsPerWorker)")
+            line(3, "activationQueueDepth: \(s.activationQueueDepth)")
+            line(3, "latencySLOSeconds: \(s.latencySLOSeconds)")
+            line(3, "scaleDownIdleSeconds: \(s.scaleDownIdleSeconds)")
+            line(3, "provisionTimeoutSeconds: \(s.provisionTimeoutSeconds)")
+            line(3, "unavailableOfferingSeconds: \(s.unavailableOfferingSeconds)")
+            line(3, "orphanGraceSeconds: \(s.orphanGraceSeconds)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,19 @@
+import LibGRPCServer
+import ScalingPolicy
+
+/// One pool as the latest snapshot sees it.
+public struct PoolView: Sendable {
+    public var spec: PoolSpec
+    /// nil while the demand source is stale.
+    public var decision: Decision?
+    /// Why there is no decision.
+    public var unavailable: StaleSource?
+    /// The values that can be reported now.
+    public var values: [ScalerMetric: Double]
+    public var answers: PoolAnswers
+
+    /// The metric name KEDA is told for `metric` of this pool.
+    public func metricName(_ metric: ScalerMetric) -> String {
+        MetricNaming.name(pool: spec.id, metric: metric)
+    }
+}

@@ -1,0 +1,22 @@
+import ScalingPolicy
+
+/// Everything the observers have published: what decisions are made from.
+public struct ScalerInputs: Sendable {
+    public var pools: [PoolSpec]
+    public var demand: SourceStatus
+    public var local: LocalCapacity
+    /// RunPod pods that exist per pool (any status but terminated).
+    public var runpodPods: [PoolID: Int] = [:]
+    /// RunPod pods per pool that are RUNNING and so serve the queue.
+    public var runpodRunning: [PoolID: Int] = [:]
+    /// Price of one pod of the pool's first offering, when the catalog is known.
+    public var podPrices: [PoolID: Double] = [:]
+    public var staleAfterSeconds: Double
+
+    public init(pools: [PoolSpec], demand: SourceStatus, local: LocalCapacity, staleAfterSeconds: Double) {
+        self.pools = pools
+        self.demand = demand
+        self.local = local
+        self.staleAfterSeconds = staleAfterSeconds
+    }
+}

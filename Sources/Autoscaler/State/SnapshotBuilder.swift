@@ -1,0 +1,105 @@
+import Foundation
+import LibGRPCServer
+import ScalerProtos
+import ScalingPolicy
+import SwiftProtobuf
+
+/// Turns the observed inputs into decisions and encoded answers: a pure
+/// function of inputs, the policy's memory and the time.
+public enum SnapshotBuilder {
+    public struct Output: Sendable {
+        public var snapshot: ScalerSnapshot
+        public var memory: [PoolID: PoolMemory]
+    }
+
+    public static func build(
+        inputs: ScalerInputs, memory: [PoolID: PoolMemory], now: Date, generation: Int
+    ) -> Output {
+        var views: [PoolID: PoolView] = [:]
+        var newMemory: [PoolID: PoolMemory] = [:]
+        let fresh = inputs.demand.freshReading(now: now, staleAfter: inputs.staleAfterSeconds)
+        for spec in inputs.pools {
+            let id = spec.id
+            let pods = inputs.runpodPods[id] ?? 0
+            var values: [ScalerMetric: Double] = [
+                .localAvailable: Double(inputs.local.available),
+                .runpodPods: Double(pods),
+            ]
+            var decision: Decision?
+            var unavailable: StaleSource?
+            let cap = ScalingPolicy.burstCap(spec: spec, podPrice: inputs.podPrices[id])
+            switch fresh {
+            case .success(let reading):
+                let input = PolicyInput(
+                    demand: reading,
+                    local: inputs.local,
+                    servingWorkers: inputs.local.available + (inputs.runpodRunning[id] ?? 0),
+                    podPricePerHour: inputs.podPrices[id],
+                    now: now
+                )
+                let made = ScalingPolicy.decide(spec: spec, input: input, memory: memory[id] ?? PoolMemory())
+                decision = made
+                newMemory[id] = made.memory
+                values[.burst] = Double(made.burst)
+                values[.wanted] = Double(made.wanted)
+                values[.queueDepth] = Double(reading.queueDepth)
+            case .failure(let stale):
+                unavailable = stale
+                if let previous = memory[id] { newMemory[id] = previous }
+            }
+            values[.runpodHeadroom] = Double(max(0, cap - pods))
+            views[id] = PoolView(
+                spec: spec, decision: decision, unavailable: unavailable, values: values,
+                answers: answers(for: spec, decision: decision, unavailable: unavailable, values: values))
+        }
+        return Output(snapshot: ScalerSnapshot(generation: generation, pools: views), memory: newMemory)
+    }
+
+    static func answers(
+        for spec: PoolSpec, decision: Decision?, unavailable: StaleSource?, values: [ScalerMetric: Double]
+    ) -> PoolAnswers {
+        let unavailableStatus = GRPCStatus(.unavailable, unavailable?.description ?? "no decision")
+        var metrics: [ScalerMetric: Result<[UInt8], GRPCStatus>] = [:]
+        var specs: [ScalerMetric: [UInt8]] = [:]
+        for metric in ScalerMetric.allCases {
+            let name = MetricNaming.name(pool: spec.id, metric: metric)
+            specs[metric] = encodeSpec(name: name, target: metric.defaultTarget(for: spec))
+            if let value = values[metric] {
+                var response = Externalscaler_GetMetricsResponse()
+                var metricValue = Externalscaler_MetricValue()
+                metricValue.metricName = name
+                metricValue.metricValue = Int64(value.rounded(.up))
+                metricValue.metricValueFloat = value
+                response.metricValues = [metricValue]
+                metrics[metric] = .success(encode(response))
+            } else {
+                metrics[metric] = .failure(unavailableStatus)
+            }
+        }
+        let isActive: Result<[UInt8], GRPCStatus>
+        if let decision {
+            var response = Externalscaler_IsActiveResponse()
+            response.result = decision.wantsBurst
+            isActive = .success(encode(response))
+        } else {
+            isActive = .failure(unavailableStatus)
+        }
+        return PoolAnswers(isActive: isActive, wantsBurst: decision?.wantsBurst, metrics: metrics, specs: specs)
+    }
+
+    /// One MetricSpec with both target fields set (KEDA prefers the float).
+    public static func encodeSpec(name: String, target: Double) -> [UInt8] {
+        var spec = Externalscaler_MetricSpec()
+        spec.metricName = name
+        spec.targetSize = max(1, Int64(target.rounded(.up)))
+        spec.targetSizeFloat = target
+        var response = Externalscaler_GetMetricSpecResponse()
+        response.metricSpecs = [spec]
+        return encode(response)
+    }
+
+    static func encode<M: SwiftProtobuf.Message>(_ message: M) -> [UInt8] {
+        // Encoding a message built in memory from valid fields cannot fail.
+        (try? message.serializedBytes()) ?? []
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Autoscaler
+import Foundation
+
+/// The options every config-reading command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "YAML config file.")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a setting, e.g. --set grpc.listen=127.0.0.1:0 (repeatable).", valueName: "key=value"))
+    var settings: [String] = []
+
+    @Option(name: .long, help: "trace | debug | info | notice | warning | error | critical")
+    var logLevel: String?
+
+    @Option(name: .long, help: "text | json")
+    var logFormat: String?
+
+    /// The one place the process environment and the config file are read.
+    func loadConfig() throws -> AutoscalerConfig {
+        var yaml: String?
+        let origin = config ?? "(no config file)"
+        if let path = config {
+            do {
+                yaml = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigError(origin: path, key: "", reason: "cannot read the config file")
+            }
+        }
+        var settings = self.settings
+        if let logLevel { settings.append("log.level=\(logLevel)") }
+        if let logFormat { settings.append("log.format=\(logFormat)") }
+        var loaded = try ConfigLoader.load(
+            yaml: yaml, origin: origin, environment: ProcessInfo.processInfo.environment, settings: settings)
+        if loaded.runpod.apiKey.isEmpty && !loaded.runpod.apiKeyFile.isEmpty {
+            guard let key = try? String(contentsOfFile: loaded.runpod.apiKeyFile, encoding: .utf8) else {
+                throw ConfigError(origin: origin, key: "runpod.apiKeyFile", reason: "cannot read \(loaded.runpod.apiKeyFile)")
+            }
+            loaded.runpod.apiKey = key.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return loaded
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `runpod-autoscaler`: the KEDA external scaler and RunPod reconciler.
+@main
+struct RunPodAutoscalerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runpod-autoscaler",
+        abstract: "KEDA external scaler for RunPod GPU burst capacity.",
+        version: BuildInfo.version,
+        subcommands: [ServeCommand.self, CheckCommand.self, VersionCommand.self]
+    )
+}

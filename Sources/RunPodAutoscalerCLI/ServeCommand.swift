@@ -1,0 +1,53 @@
+import ArgumentParser
+import Autoscaler
+import Dispatch
+import Foundation
+
+/// `serve`: the scaler (and, in later releases, the reconciler) until SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve KEDA's external scaler API.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Flag(name: .long, help: "Log every intended create and terminate, send none.")
+    var dryRun = false
+
+    func run() async throws {
+        var settings = options
+        if dryRun { settings.settings.append("dryRun=true") }
+        let config: AutoscalerConfig
+        do {
+            config = try settings.loadConfig()
+        } catch let error as ConfigError {
+            FileHandle.standardError.write(Data("runpod-autoscaler: invalid configuration: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let logger = LogSetup.bootstrap(level: config.log.level, format: config.log.format)
+        let runtime: ScalerRuntime
+        do {
+            runtime = try ScalerRuntime(config: config, logger: logger)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        }
+
+        // Signals arrive on a dispatch queue, never on the cooperative pool.
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let queue = DispatchQueue(label: "signals")
+        let sources = [SIGTERM, SIGINT].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { runtime.requestStop() }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+
+        do {
+            try await runtime.run()
+        } catch {
+            logger.critical("cannot serve", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// The scaling math of DESIGN.md as one pure function: no clock, no IO.
+public enum ScalingPolicy {
+    /// Decides the burst of `spec` from `input`, given what was decided before.
+    public static func decide(spec: PoolSpec, input: PolicyInput, memory: PoolMemory) -> Decision {
+        let settings = spec.scaling
+        let queue = max(0, input.demand.queueDepth)
+        let latency = input.demand.latencyP95Seconds
+        let sloBreached = latency > settings.latencySLOSeconds
+        let thresholdActive = queue > settings.activationQueueDepth || sloBreached
+
+        var wanted = thresholdActive ? queue / max(1, settings.jobsPerWorker) + 1 : 0
+        if sloBreached { wanted = max(wanted, input.servingWorkers + 1) }
+
+        let cap = burstCap(spec: spec, podPrice: input.podPricePerHour)
+        let local = input.local.available
+        let computed = min(max(wanted - local, 0), cap)
+        let lastBusyAt = queue > 0 ? input.now : memory.lastBusyAt
+
+        var burst = computed
+        var reason = describe(queue: queue, latency: latency, wanted: wanted, local: local, burst: computed, cap: cap)
+        if computed < memory.burst {
+            let idle = lastBusyAt.map { input.now.timeIntervalSince($0) } ?? .infinity
+            if queue > 0 || idle < settings.scaleDownIdleSeconds {
+                burst = min(memory.burst, cap)
+                let idleText = queue > 0 ? "queue not empty" : "queue idle \(format(idle))s of \(format(settings.scaleDownIdleSeconds))s"
+                reason = "holding burst \(burst) (would be \(computed)): \(idleText)"
+            }
+        }
+        return Decision(
+            thresholdActive: thresholdActive,
+            wanted: wanted,
+            burst: burst,
+            reason: reason,
+            memory: PoolMemory(burst: burst, lastBusyAt: lastBusyAt)
+        )
+    }
+
+    /// The most pods the pool may have: `maxReplicas`, and what
+    /// `maxCostPerHour` buys at the pod price when that is known.
+    public static func burstCap(spec: PoolSpec, podPrice: Double?) -> Int {
+        var cap = max(0, spec.maxReplicas)
+        if let budget = spec.maxCostPerHour, let price = podPrice, price > 0 {
+            cap = min(cap, Int((budget / price).rounded(.down)))
+        }
+        return cap
+    }
+
+    private static func describe(queue: Int, latency: Double, wanted: Int, local: Int, burst: Int, cap: Int) -> String {
+        var text = "queue \(queue), p95 \(format(latency))s: wanted \(wanted), local available \(local), burst \(burst)"
+        if wanted - local > cap { text += " (capped at \(cap))" }
+        return text
+    }
+
+    private static func format(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.1f", value)
+    }
+}

@@ -1,0 +1,20 @@
+/// The per-pool numbers of the scaling math and the reconciler's timers.
+/// Defaults are the platform's spec (DESIGN.md, "Scaling math").
+public struct ScalingSettings: Sendable, Equatable {
+    /// Queue entries one worker is expected to handle.
+    public var jobsPerWorker: Int = 10
+    /// The pool is active when the queue is deeper than this.
+    public var activationQueueDepth: Int = 5
+    /// ...or when p95 job latency is above this many seconds.
+    public var latencySLOSeconds: Double = 30
+    /// Burst is only lowered after the queue has been empty this long.
+    public var scaleDownIdleSeconds: Double = 60
+    /// Pods not RUNNING this long after creation are replaced.
+    public var provisionTimeoutSeconds: Double = 600
+    /// A GPU type × cloud that answered "no capacity" is skipped this long.
+    public var unavailableOfferingSeconds: Double = 180
+    /// Pods of a pool that no longer exists are terminated after this long.
+    public var orphanGraceSeconds: Double = 300
+
+    public init() {}
+}
