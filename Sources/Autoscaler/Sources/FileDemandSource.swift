@@ -32,22 +32,23 @@ public struct FileDemandSource: DemandSource {
 
     /// Parses the file's JSON; errors say which field is wrong.
     public static func parse(_ data: Data, now: Date) throws -> DemandReading {
-        guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
+        guard let fields = try? JSONDecoder().decode([String: JSONScalar].self, from: data) else {
             throw DemandSourceError("not a JSON object like {\"queueDepth\": 42, \"latencyP95Seconds\": 12.5}")
         }
-        guard let depthNumber = fields["queueDepth"] as? NSNumber, !(fields["queueDepth"] is Bool) else {
+        guard case .number(let depth)? = fields["queueDepth"] else {
             throw DemandSourceError("queueDepth is missing or not a number")
         }
-        let depth = depthNumber.doubleValue
-        guard depth.isFinite, depth >= 0, depth == depth.rounded(), depth < 1e15 else {
-            throw DemandSourceError("queueDepth must be a whole number >= 0, got \(depthNumber)")
+        guard depth >= 0, depth == depth.rounded(), depth < 1e15 else {
+            throw DemandSourceError("queueDepth must be a whole number >= 0, got \(depth)")
         }
         var latency = 0.0
-        if let raw = fields["latencyP95Seconds"], !(raw is NSNull) {
-            guard let number = raw as? NSNumber, !(raw is Bool), number.doubleValue.isFinite, number.doubleValue >= 0 else {
-                throw DemandSourceError("latencyP95Seconds must be a number >= 0")
-            }
-            latency = number.doubleValue
+        switch fields["latencyP95Seconds"] {
+        case nil, .null?:
+            break
+        case .number(let value)? where value >= 0:
+            latency = value
+        default:
+            throw DemandSourceError("latencyP95Seconds must be a number >= 0")
         }
         return DemandReading(queueDepth: Int(depth), latencyP95Seconds: latency, readAt: now)
     }

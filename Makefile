@@ -1,0 +1,72 @@
+# runpod-autoscaler — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SWIFT        ?= swift
+VENV         := .venv
+PYTHON       := $(VENV)/bin/python
+SHARED_DIR   ?= $(abspath $(CURDIR)/../shared)
+BINARY       := .build/debug/runpod-autoscaler
+APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compiler openssl python3 python3-venv python3-pip
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export SHARED_DIR
+
+.PHONY: help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
+
+help:
+	@echo "make run       build and serve the example config (demand from examples/demand.json)"
+	@echo "make test      unit and end-to-end tests (installs what they need)"
+	@echo "make deps      install system packages and the Python test environment"
+	@echo "make build     debug build"
+	@echo "make generate  regenerate Sources/ScalerProtos from proto/"
+	@echo "make lint      check formatting (swift format)"
+
+## System packages, installed only when missing.
+deps-system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+## The Python test environment (grpcio and friends), rebuilt when requirements change.
+$(VENV)/.installed: Tests/e2e/requirements.txt
+	@command -v python3 >/dev/null || $(MAKE) deps-system
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r Tests/e2e/requirements.txt
+	touch $@
+
+deps-python: $(VENV)/.installed
+
+deps: deps-system deps-python
+
+build: deps-system
+	$(SWIFT) build
+
+run: build
+	@mkdir -p run && [ -f run/demand.json ] || cp examples/demand.json run/demand.json
+	@echo "Serving examples/config.yaml; edit run/demand.json to change the demand."
+	$(BINARY) serve --config examples/config.yaml
+
+test: deps build test-unit test-e2e
+
+test-unit:
+	$(SWIFT) test
+
+test-e2e: deps-python
+	RPA_BINARY=$(abspath $(BINARY)) $(VENV)/bin/pytest -q Tests/e2e
+
+## Regenerate the protobuf code (protoc-gen-swift built from the pinned swift-protobuf).
+generate: deps-system
+	$(SWIFT) build -c release --product protoc-gen-swift
+	scripts/generate.sh "$$($(SWIFT) build -c release --show-bin-path)/protoc-gen-swift"
+
+lint:
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format Sources Tests Package.swift
+
+format:
+	$(SWIFT) format format --in-place --recursive --configuration .swift-format Sources Tests Package.swift
+
+clean:
+	rm -rf .build $(VENV) run

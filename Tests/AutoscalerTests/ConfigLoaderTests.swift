@@ -1,0 +1,157 @@
+import Testing
+
+@testable import Autoscaler
+
+@Suite struct ConfigLoaderTests {
+    static let minimal = """
+        pools:
+          - name: burst
+            namespace: media
+        """
+
+    func load(_ yaml: String, env: [String: String] = [:], set: [String] = []) throws(ConfigError) -> AutoscalerConfig {
+        try ConfigLoader.load(yaml: yaml, origin: "test.yaml", environment: env, settings: set)
+    }
+
+    func error(_ yaml: String, env: [String: String] = [:], set: [String] = []) -> ConfigError? {
+        do {
+            _ = try load(yaml, env: env, set: set)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func defaultsMatchTheDesign() throws {
+        let config = try load(Self.minimal)
+        #expect(config.grpc.listen == "0.0.0.0:9090")
+        #expect(config.grpc.maxMessageBytes == 65536)
+        #expect(config.demand.staleAfterSeconds == 120)
+        #expect(config.runpod.podNamePrefix == "rpa")
+        let pool = try #require(config.pools.first)
+        #expect(pool.id.description == "media/burst")
+        #expect(pool.maxReplicas == 20)
+        #expect(pool.maxCostPerHour == 15)
+        #expect(pool.template.gpuTypeIds == ["NVIDIA RTX 6000 Ada Generation", "NVIDIA L40S"])
+        #expect(pool.scaling.jobsPerWorker == 10)
+        #expect(pool.scaling.scaleDownIdleSeconds == 60)
+    }
+
+    @Test func readsEveryPoolField() throws {
+        let config = try load(
+            """
+            demand: {source: file, file: {path: /tmp/d.json}, staleAfterSeconds: 5}
+            pools:
+              - name: burst
+                namespace: media
+                maxReplicas: 3
+                maxCostPerHour: 2.5
+                template:
+                  image: worker:1
+                  gpuTypeIds: ["NVIDIA L40S"]
+                  gpuCount: 2
+                  clouds: [COMMUNITY]
+                  dataCenterIds: [EU-RO-1]
+                  networkVolumeId: vol1
+                  env: {TOKEN: s3cr3t}
+                  ports: ["8888/http"]
+                  startSsh: false
+                scaling: {jobsPerWorker: 4, activationQueueDepth: 0, latencySLOSeconds: 12, scaleDownIdleSeconds: 0}
+            """)
+        let pool = try #require(config.pools.first)
+        #expect(pool.maxReplicas == 3 && pool.maxCostPerHour == 2.5)
+        #expect(pool.template.image == "worker:1" && pool.template.gpuCount == 2)
+        #expect(pool.template.clouds == ["COMMUNITY"] && pool.template.dataCenterIds == ["EU-RO-1"])
+        #expect(pool.template.env == ["TOKEN": "s3cr3t"] && !pool.template.startSsh)
+        #expect(pool.scaling.jobsPerWorker == 4 && pool.scaling.scaleDownIdleSeconds == 0)
+        #expect(config.demand.filePath == "/tmp/d.json" && config.demand.staleAfterSeconds == 5)
+    }
+
+    @Test func flagsBeatEnvironmentBeatsFile() throws {
+        let yaml = "grpc: {listen: 127.0.0.1:1000}\n" + Self.minimal
+        #expect(try load(yaml).grpc.listen == "127.0.0.1:1000")
+        let env = ["RUNPOD_AUTOSCALER_GRPC_LISTEN": "127.0.0.1:2000"]
+        #expect(try load(yaml, env: env).grpc.listen == "127.0.0.1:2000")
+        #expect(try load(yaml, env: env, set: ["grpc.listen=127.0.0.1:3000"]).grpc.listen == "127.0.0.1:3000")
+    }
+
+    @Test func platformVariablesFillTheDefaults() throws {
+        let env = [
+            "RUNPOD_API_KEY": "rk_live_123", "RUNPOD_TEMPLATE_ID": "tpl1", "RUNPOD_NETWORK_VOLUME_ID": "vol9",
+            "RUNPOD_INSTANCE_TYPE": "NVIDIA L40S",
+        ]
+        let config = try load(Self.minimal, env: env)
+        #expect(config.runpod.apiKey == "rk_live_123")
+        let template = try #require(config.pools.first).template
+        #expect(template.templateId == "tpl1")
+        #expect(template.networkVolumeId == "vol9")
+        #expect(template.gpuTypeIds == ["NVIDIA L40S", "NVIDIA RTX 6000 Ada Generation"])
+    }
+
+    @Test func environmentNamesAreUpperSnake() {
+        #expect(ConfigKey.named("grpc.tls.certFile")?.environmentName == "RUNPOD_AUTOSCALER_GRPC_TLS_CERT_FILE")
+        #expect(ConfigKey.named("demand.staleAfterSeconds")?.environmentName == "RUNPOD_AUTOSCALER_DEMAND_STALE_AFTER_SECONDS")
+    }
+
+    @Test(arguments: [
+        ("grpc: {maxMessageBytes: ten}\n", "grpc.maxMessageBytes", "whole number"),
+        ("grpc: {maxMessageBytes: 10}\n", "grpc.maxMessageBytes", "at least 1024"),
+        ("grpc: {listen: nowhere}\n", "grpc.listen", "host:port"),
+        ("grpc: {lisen: 1.2.3.4:5}\n", "grpc.lisen", "unknown key"),
+        ("demand: {source: kafka}\n", "demand.source", "unknown value"),
+        ("demand: {staleAfterSeconds: 0}\n", "demand.staleAfterSeconds", "greater than"),
+        ("grpc: {tls: {certFile: a.pem}}\n", "grpc.tls", "together"),
+        ("log: {format: xml}\n", "log.format", "text or json"),
+        ("local: {static: {gpus: 2, usedByOthers: 3}}\n", "local.static.usedByOthers", "cannot exceed"),
+    ])
+    func badValuesNameTheFileKeyAndReason(prefix: String, key: String, reason: String) throws {
+        let failure = try #require(error(prefix + Self.minimal))
+        #expect(failure.origin == "test.yaml")
+        #expect(failure.key == key)
+        #expect(failure.reason.contains(reason), "\(failure)")
+        #expect(failure.description.hasPrefix("test.yaml: \(key): "))
+    }
+
+    @Test(arguments: [
+        ("pools: []\n", "pools", "at least one pool"),
+        ("pools:\n  - name: Burst\n", "pools[0].name", "DNS label"),
+        ("pools:\n  - name: b\n  - name: b\n", "pools[1].name", "twice"),
+        ("pools:\n  - name: b\n    template: {clouds: [SPOT]}\n", "pools[0].template.clouds", "SECURE or COMMUNITY"),
+        ("pools:\n  - name: b\n    scaling: {jobsPerWorker: 0}\n", "pools[0].scaling.jobsPerWorker", "at least 1"),
+        ("pools:\n  - name: b\n    scalng: {}\n", "pools[0].scalng", "unknown key"),
+        ("pools:\n  - name: b\n    maxCostPerHour: -3\n", "pools[0].maxCostPerHour", "positive"),
+    ])
+    func badPoolsAreReportedByIndex(yaml: String, key: String, reason: String) throws {
+        let failure = try #require(error(yaml))
+        #expect(failure.key == key)
+        #expect(failure.reason.contains(reason), "\(failure)")
+    }
+
+    @Test func badFlagsAndEnvironmentNameTheirOrigin() throws {
+        let fromEnv = try #require(error(Self.minimal, env: ["RUNPOD_AUTOSCALER_GRPC_MAX_MESSAGE_BYTES": "lots"]))
+        #expect(fromEnv.origin == "environment variable RUNPOD_AUTOSCALER_GRPC_MAX_MESSAGE_BYTES")
+        let fromFlag = try #require(error(Self.minimal, set: ["demand.pollSeconds=-1"]))
+        #expect(fromFlag.origin == "--set demand.pollSeconds")
+        let unknown = try #require(error(Self.minimal, set: ["grpc.port=1"]))
+        #expect(unknown.key == "grpc.port")
+        let malformed = try #require(error(Self.minimal, set: ["grpc.listen"]))
+        #expect(malformed.reason.contains("KEY=VALUE"))
+    }
+
+    @Test func invalidYAMLIsReported() throws {
+        let failure = try #require(error("grpc: [unclosed\n"))
+        #expect(failure.reason.contains("not valid YAML"))
+    }
+
+    @Test func renderingRedactsSecrets() throws {
+        let config = try load(
+            "pools:\n  - name: b\n    template: {env: {HF_TOKEN: hf_supersecret}}\n",
+            env: ["RUNPOD_API_KEY": "rk_live_topsecret"])
+        let text = ConfigRenderer.render(config)
+        #expect(!text.contains("topsecret"))
+        #expect(!text.contains("supersecret"))
+        #expect(text.contains("HF_TOKEN"))
+        #expect(text.contains("apiKey: \"<redacted>\""))
+        #expect(text.contains("listen: \"0.0.0.0:9090\""))
+    }
+}
