@@ -11,7 +11,7 @@ APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compil
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
-.PHONY: help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
+.PHONY: config-reference help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
 
 help:
 	@echo "make run       build and serve the example config (demand from examples/demand.json)"
@@ -62,11 +62,18 @@ generate: deps-system
 	$(SWIFT) build -c release --product protoc-gen-swift
 	scripts/generate.sh "$$($(SWIFT) build -c release --show-bin-path)/protoc-gen-swift"
 
+# Generated code (Sources/ScalerProtos) is left as protoc-gen-swift wrote it.
+FORMAT_PATHS := Package.swift $(filter-out Sources/ScalerProtos Sources/CGRPCShim,$(wildcard Sources/*)) $(wildcard Tests/*Tests)
+
 lint:
-	$(SWIFT) format lint --strict --recursive --configuration .swift-format Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive --configuration .swift-format $(FORMAT_PATHS)
 
 format:
-	$(SWIFT) format format --in-place --recursive --configuration .swift-format Sources Tests Package.swift
+	$(SWIFT) format format --in-place --recursive --configuration .swift-format $(FORMAT_PATHS)
 
 clean:
 	rm -rf .build $(VENV) run
+
+## Rewrite README.md's settings table from the code.
+config-reference: build
+	python3 scripts/update-config-reference.py $(BINARY)

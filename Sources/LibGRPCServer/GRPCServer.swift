@@ -191,8 +191,9 @@ public final class GRPCServer: Sendable {
                 // already answered RESOURCE_EXHAUSTED). The status send then fails
                 // quietly and releases the call.
                 guard success, let request = batch.receivedMessage else {
-                    reply(call, .failure(GRPCStatus(.invalidArgument, "the request message is missing")),
-                          receivedRequest: true)
+                    reply(
+                        call, .failure(GRPCStatus(.invalidArgument, "the request message is missing")),
+                        receivedRequest: true)
                     return
                 }
                 serve(request)

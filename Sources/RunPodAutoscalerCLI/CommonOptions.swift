@@ -7,7 +7,10 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "YAML config file.")
     var config: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a setting, e.g. --set grpc.listen=127.0.0.1:0 (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a setting, e.g. --set grpc.listen=127.0.0.1:0 (repeatable).", valueName: "key=value"))
     var settings: [String] = []
 
     @Option(name: .long, help: "trace | debug | info | notice | warning | error | critical")
@@ -34,7 +37,8 @@ struct CommonOptions: ParsableArguments {
             yaml: yaml, origin: origin, environment: ProcessInfo.processInfo.environment, settings: settings)
         if loaded.runpod.apiKey.isEmpty && !loaded.runpod.apiKeyFile.isEmpty {
             guard let key = try? String(contentsOfFile: loaded.runpod.apiKeyFile, encoding: .utf8) else {
-                throw ConfigError(origin: origin, key: "runpod.apiKeyFile", reason: "cannot read \(loaded.runpod.apiKeyFile)")
+                throw ConfigError(
+                    origin: origin, key: "runpod.apiKeyFile", reason: "cannot read \(loaded.runpod.apiKeyFile)")
             }
             loaded.runpod.apiKey = key.trimmingCharacters(in: .whitespacesAndNewlines)
         }

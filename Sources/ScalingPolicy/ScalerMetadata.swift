@@ -25,16 +25,21 @@ public struct ScalerMetadata: Sendable, Equatable {
         case 2 where isDNSLabel(parts[0]) && isDNSLabel(parts[1]):
             reference = PoolReference(namespace: parts[0], name: parts[1])
         default:
-            return .failure(MetadataError(
-                key: "pool", reason: "\"\(rawPool)\" is not a pool name or namespace/name of lowercase [a-z0-9-]"))
+            return .failure(
+                MetadataError(
+                    key: "pool", reason: "\"\(rawPool)\" is not a pool name or namespace/name of lowercase [a-z0-9-]"))
         }
 
         var metric = ScalerMetric.burst
         if let rawMetric = metadata["metric"]?.trimmingSpaces, !rawMetric.isEmpty {
-            guard let parsed = ScalerMetric.allCases.first(where: { $0.rawValue == rawMetric || $0.kebabName == rawMetric })
+            guard
+                let parsed = ScalerMetric.allCases.first(where: {
+                    $0.rawValue == rawMetric || $0.kebabName == rawMetric
+                })
             else {
                 let known = ScalerMetric.allCases.map(\.rawValue).joined(separator: ", ")
-                return .failure(MetadataError(key: "metric", reason: "unknown metric \"\(rawMetric)\"; expected one of \(known)"))
+                return .failure(
+                    MetadataError(key: "metric", reason: "unknown metric \"\(rawMetric)\"; expected one of \(known)"))
             }
             metric = parsed
         }

@@ -24,7 +24,9 @@ public enum ScalingPolicy {
             let idle = lastBusyAt.map { input.now.timeIntervalSince($0) } ?? .infinity
             if queue > 0 || idle < settings.scaleDownIdleSeconds {
                 burst = min(memory.burst, cap)
-                let idleText = queue > 0 ? "queue not empty" : "queue idle \(format(idle))s of \(format(settings.scaleDownIdleSeconds))s"
+                let idleText =
+                    queue > 0
+                    ? "queue not empty" : "queue idle \(format(idle))s of \(format(settings.scaleDownIdleSeconds))s"
                 reason = "holding burst \(burst) (would be \(computed)): \(idleText)"
             }
         }

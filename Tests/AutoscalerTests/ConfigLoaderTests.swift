@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Autoscaler
@@ -90,7 +91,9 @@ import Testing
 
     @Test func environmentNamesAreUpperSnake() {
         #expect(ConfigKey.named("grpc.tls.certFile")?.environmentName == "RUNPOD_AUTOSCALER_GRPC_TLS_CERT_FILE")
-        #expect(ConfigKey.named("demand.staleAfterSeconds")?.environmentName == "RUNPOD_AUTOSCALER_DEMAND_STALE_AFTER_SECONDS")
+        #expect(
+            ConfigKey.named("demand.staleAfterSeconds")?.environmentName
+                == "RUNPOD_AUTOSCALER_DEMAND_STALE_AFTER_SECONDS")
     }
 
     @Test(arguments: [
@@ -153,5 +156,17 @@ import Testing
         #expect(text.contains("HF_TOKEN"))
         #expect(text.contains("apiKey: \"<redacted>\""))
         #expect(text.contains("listen: \"0.0.0.0:9090\""))
+    }
+}
+
+@Suite struct ConfigReferenceTests {
+    /// README.md's settings table is exactly what the code knows.
+    @Test func readmeTableIsCurrent() throws {
+        let readme = try String(contentsOf: TestPaths.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let begin = try #require(readme.range(of: ConfigReference.beginMarker))
+        let end = try #require(readme.range(of: ConfigReference.endMarker))
+        let table = readme[begin.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(table == ConfigReference.markdownTable(), "run `make config-reference`")
+        for key in ConfigKey.all { #expect(table.contains("`\(key.path)`")) }
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import ScalerProtos
 import ScalingPolicy
 import SwiftProtobuf
+import Synchronization
 import Testing
 
 @testable import Autoscaler
@@ -59,7 +60,8 @@ import Testing
         #expect(metrics.metricValues[0].metricValue == 6, "95 jobs: 10 wanted, 4 local, 6 burst")
         #expect(metrics.metricValues[0].metricValueFloat == 6)
 
-        let active = try Externalscaler_IsActiveResponse(serializedBytes: service.isActive(Self.ref(["pool": "burst"])).get())
+        let active = try Externalscaler_IsActiveResponse(
+            serializedBytes: service.isActive(Self.ref(["pool": "burst"])).get())
         #expect(active.result)
     }
 
@@ -69,10 +71,14 @@ import Testing
     ])
     func reportsEachMetric(metric: ScalerMetric, value: Double) throws {
         let service = ExternalScalerService(store: Self.makeStore(queue: 95))
-        let bytes = try service.getMetrics(Self.metricsRequest(["pool": "media/burst", "metric": metric.rawValue], name: "x")).get()
+        let bytes = try service.getMetrics(
+            Self.metricsRequest(["pool": "media/burst", "metric": metric.rawValue], name: "x")
+        ).get()
         let response = try Externalscaler_GetMetricsResponse(serializedBytes: bytes)
         #expect(response.metricValues.first?.metricValueFloat == value)
-        #expect(response.metricValues.first?.metricName == MetricNaming.name(pool: PoolID(namespace: "media", name: "burst"), metric: metric))
+        #expect(
+            response.metricValues.first?.metricName
+                == MetricNaming.name(pool: PoolID(namespace: "media", name: "burst"), metric: metric))
     }
 
     @Test func specHonoursTargetValueAndMetricDefaults() throws {
@@ -89,7 +95,8 @@ import Testing
 
     @Test func inactiveWithAnEmptyQueue() throws {
         let service = ExternalScalerService(store: Self.makeStore(queue: 0))
-        let active = try Externalscaler_IsActiveResponse(serializedBytes: service.isActive(Self.ref(["pool": "burst"])).get())
+        let active = try Externalscaler_IsActiveResponse(
+            serializedBytes: service.isActive(Self.ref(["pool": "burst"])).get())
         #expect(!active.result)
     }
 
@@ -128,7 +135,9 @@ import Testing
         let metric = try #require(failure(service.getMetrics(Self.metricsRequest(["pool": "burst"], name: "x"))))
         #expect(metric.code == .unavailable)
         // Values that do not come from the demand source are still served.
-        let local = try service.getMetrics(Self.metricsRequest(["pool": "burst", "metric": "localAvailable"], name: "x")).get()
+        let local = try service.getMetrics(
+            Self.metricsRequest(["pool": "burst", "metric": "localAvailable"], name: "x")
+        ).get()
         #expect(try Externalscaler_GetMetricsResponse(serializedBytes: local).metricValues[0].metricValue == 4)
         // GetMetricSpec never depends on the source.
         #expect(throws: Never.self) { try service.getMetricSpec(Self.ref(["pool": "burst"])).get() }
@@ -146,7 +155,8 @@ import Testing
         let store = Self.makeStore(queue: 0)
         let service = ExternalScalerService(store: store)
         store.update(now: Self.t0.addingTimeInterval(1)) {
-            $0.demand.lastGood = DemandReading(queueDepth: 200, latencyP95Seconds: 0, readAt: Self.t0.addingTimeInterval(1))
+            $0.demand.lastGood = DemandReading(
+                queueDepth: 200, latencyP95Seconds: 0, readAt: Self.t0.addingTimeInterval(1))
         }
         let bytes = try service.getMetrics(Self.metricsRequest(["pool": "burst"], name: "x")).get()
         #expect(try Externalscaler_GetMetricsResponse(serializedBytes: bytes).metricValues[0].metricValue == 17)
@@ -163,5 +173,3 @@ import Testing
         #expect(seen.withLock { $0 } == [1, 2])
     }
 }
-
-import Synchronization

@@ -31,7 +31,8 @@ import Testing
             lines.append("message \(name) map=\(m.options.mapEntry)")
             for f in m.field {
                 lines.append(
-                    "field \(name).\(f.name) #\(f.number) \(f.type) \(f.label) \(f.typeName) oneof=\(f.hasOneofIndex ? String(f.oneofIndex) : "-") json=\(f.jsonName)")
+                    "field \(name).\(f.name) #\(f.number) \(f.type) \(f.label) \(f.typeName) oneof=\(f.hasOneofIndex ? String(f.oneofIndex) : "-") json=\(f.jsonName)"
+                )
             }
             for o in m.oneofDecl { lines.append("oneof \(name).\(o.name)") }
             for e in m.enumType { enumeration(e, name + ".") }
@@ -45,7 +46,8 @@ import Testing
         for s in file.service {
             for m in s.method {
                 lines.append(
-                    "rpc \(s.name).\(m.name)(\(m.clientStreaming ? "stream " : "")\(m.inputType)) returns (\(m.serverStreaming ? "stream " : "")\(m.outputType))")
+                    "rpc \(s.name).\(m.name)(\(m.clientStreaming ? "stream " : "")\(m.inputType)) returns (\(m.serverStreaming ? "stream " : "")\(m.outputType))"
+                )
             }
         }
         return lines.sorted()
@@ -62,7 +64,10 @@ import Testing
         let theirs = try Self.reference(directory, referenceFile)
         let ourShape = Self.shape(ours)
         let theirShape = Self.shape(theirs)
-        #expect(ourShape == theirShape, "drift: only ours \(Set(ourShape).subtracting(theirShape)), only theirs \(Set(theirShape).subtracting(ourShape))")
+        #expect(
+            ourShape == theirShape,
+            "drift: only ours \(Set(ourShape).subtracting(theirShape)), only theirs \(Set(theirShape).subtracting(ourShape))"
+        )
         #expect(ourShape.count > 3, "the comparison saw the messages")
     }
 
@@ -80,7 +85,9 @@ import Testing
     @Test func generatedCodeIsCurrent() throws {
         let stamp = TestPaths.repository.appendingPathComponent("Sources/ScalerProtos/GENERATED_FROM.sha256")
         let recorded = try String(contentsOf: stamp, encoding: .utf8)
-        let files = recorded.split(separator: "\n").compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init) }
+        let files = recorded.split(separator: "\n").compactMap {
+            $0.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init)
+        }
         #expect(files.count == 4)
         let current = try TestPaths.run("sha256sum", files, in: TestPaths.repository.appendingPathComponent("proto"))
         #expect(String(decoding: current, as: UTF8.self) == recorded, "proto/ changed since the last `make generate`")

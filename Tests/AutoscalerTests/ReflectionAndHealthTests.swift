@@ -18,7 +18,8 @@ import Testing
         var request = Grpc_Reflection_V1_ServerReflectionRequest()
         request.host = "localhost"
         fill(&request)
-        return try Grpc_Reflection_V1_ServerReflectionResponse(serializedBytes: service.respond(to: try request.serializedBytes()))
+        return try Grpc_Reflection_V1_ServerReflectionResponse(
+            serializedBytes: service.respond(to: try request.serializedBytes()))
     }
 
     @Test func listsEveryServedService() throws {
@@ -61,7 +62,8 @@ import Testing
         #expect(symbol.errorResponse.errorCode == StatusCode.notFound.rawValue)
         let file = try ask(service) { $0.fileByFilename = "nope.proto" }
         #expect(file.errorResponse.errorCode == StatusCode.notFound.rawValue)
-        let garbage = try Grpc_Reflection_V1_ServerReflectionResponse(serializedBytes: service.respond(to: [0xff, 0xff]))
+        let garbage = try Grpc_Reflection_V1_ServerReflectionResponse(
+            serializedBytes: service.respond(to: [0xff, 0xff]))
         #expect(garbage.errorResponse.errorCode == StatusCode.invalidArgument.rawValue)
     }
 

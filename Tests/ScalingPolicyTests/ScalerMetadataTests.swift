@@ -9,7 +9,8 @@ import Testing
     }
 
     @Test func parsesNamespaceMetricAndTarget() throws {
-        let parsed = try ScalerMetadata.parse(["pool": "media/burst", "metric": "queueDepth", "targetValue": "2.5"]).get()
+        let parsed = try ScalerMetadata.parse(["pool": "media/burst", "metric": "queueDepth", "targetValue": "2.5"])
+            .get()
         #expect(parsed.pool == PoolReference(namespace: "media", name: "burst"))
         #expect(parsed.metric == .queueDepth)
         #expect(parsed.targetValue == 2.5)

@@ -14,7 +14,9 @@ import Testing
         return spec
     }
 
-    static func input(queue: Int, p95: Double = 0, local: Int = 0, serving: Int = 0, price: Double? = nil, at seconds: Double = 0)
+    static func input(
+        queue: Int, p95: Double = 0, local: Int = 0, serving: Int = 0, price: Double? = nil, at seconds: Double = 0
+    )
         -> PolicyInput
     {
         let now = t0.addingTimeInterval(seconds)
@@ -48,12 +50,23 @@ import Testing
         Case(description: "local GPUs absorb the baseline", queue: 42, local: 4, active: true, wanted: 5, burst: 1),
         Case(description: "local covers everything", queue: 30, local: 4, active: true, wanted: 4, burst: 0),
         Case(description: "maxReplicas caps the burst", queue: 1000, local: 4, active: true, wanted: 101, burst: 20),
-        Case(description: "cost cap at the pod price", queue: 1000, maxCost: 3.0, price: 0.69, active: true, wanted: 101, burst: 4),
-        Case(description: "zero maxReplicas is the kill switch", queue: 1000, maxReplicas: 0, active: true, wanted: 101, burst: 0),
-        Case(description: "SLO breach activates with an empty queue", queue: 0, p95: 31, local: 4, serving: 4, active: true, wanted: 5, burst: 1),
-        Case(description: "SLO breach adds one over serving", queue: 20, p95: 45, local: 2, serving: 6, active: true, wanted: 7, burst: 5),
-        Case(description: "SLO at the threshold is not a breach", queue: 0, p95: 30, active: false, wanted: 0, burst: 0),
-        Case(description: "queue wins when larger than the SLO bump", queue: 95, p95: 60, local: 0, serving: 2, active: true, wanted: 10, burst: 10),
+        Case(
+            description: "cost cap at the pod price", queue: 1000, maxCost: 3.0, price: 0.69, active: true, wanted: 101,
+            burst: 4),
+        Case(
+            description: "zero maxReplicas is the kill switch", queue: 1000, maxReplicas: 0, active: true, wanted: 101,
+            burst: 0),
+        Case(
+            description: "SLO breach activates with an empty queue", queue: 0, p95: 31, local: 4, serving: 4,
+            active: true, wanted: 5, burst: 1),
+        Case(
+            description: "SLO breach adds one over serving", queue: 20, p95: 45, local: 2, serving: 6, active: true,
+            wanted: 7, burst: 5),
+        Case(
+            description: "SLO at the threshold is not a breach", queue: 0, p95: 30, active: false, wanted: 0, burst: 0),
+        Case(
+            description: "queue wins when larger than the SLO bump", queue: 95, p95: 60, local: 0, serving: 2,
+            active: true, wanted: 10, burst: 10),
     ]
 
     @Test(arguments: cases)
@@ -107,9 +120,11 @@ import Testing
     }
 
     @Test func heldBurstStillRespectsALoweredCap() {
-        let busy = ScalingPolicy.decide(spec: Self.spec(maxReplicas: 20), input: Self.input(queue: 195), memory: PoolMemory())
+        let busy = ScalingPolicy.decide(
+            spec: Self.spec(maxReplicas: 20), input: Self.input(queue: 195), memory: PoolMemory())
         #expect(busy.burst == 20)
-        let capped = ScalingPolicy.decide(spec: Self.spec(maxReplicas: 5), input: Self.input(queue: 100, at: 1), memory: busy.memory)
+        let capped = ScalingPolicy.decide(
+            spec: Self.spec(maxReplicas: 5), input: Self.input(queue: 100, at: 1), memory: busy.memory)
         #expect(capped.burst == 5)
     }
 
@@ -118,7 +133,8 @@ import Testing
         spec.scaling.jobsPerWorker = 4
         spec.scaling.activationQueueDepth = 0
         spec.scaling.latencySLOSeconds = 10
-        let decision = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 9, p95: 11, serving: 1), memory: PoolMemory())
+        let decision = ScalingPolicy.decide(
+            spec: spec, input: Self.input(queue: 9, p95: 11, serving: 1), memory: PoolMemory())
         #expect(decision.wanted == 3)
         let small = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 1), memory: PoolMemory())
         #expect(small.wanted == 1, "activation 0: any work activates")

@@ -10,7 +10,9 @@ public struct ConfigKey: Sendable {
     /// An extra, older variable honoured too (the platform's RUNPOD_* names).
     public var legacyEnvironment: String?
 
-    public init(_ path: String, _ defaultValue: String, _ help: String, secret: Bool = false, legacyEnvironment: String? = nil) {
+    public init(
+        _ path: String, _ defaultValue: String, _ help: String, secret: Bool = false, legacyEnvironment: String? = nil
+    ) {
         self.path = path
         self.defaultValue = defaultValue
         self.help = help
@@ -43,7 +45,8 @@ public struct ConfigKey: Sendable {
         ConfigKey("grpc.tls.keyFile", "", "PEM private key", secret: false),
         ConfigKey("grpc.tls.clientCAFile", "", "PEM CA bundle; set = clients must present a certificate (mTLS)"),
         ConfigKey("http.listen", "0.0.0.0:8080", "/metrics, /healthz and /readyz listen address"),
-        ConfigKey("runpod.endpoint", "https://api.runpod.io", "RunPod REST base URL, or \"emulator\" for the built-in one"),
+        ConfigKey(
+            "runpod.endpoint", "https://api.runpod.io", "RunPod REST base URL, or \"emulator\" for the built-in one"),
         ConfigKey("runpod.apiKeyFile", "", "file holding the RunPod API key (else $RUNPOD_API_KEY)"),
         ConfigKey("runpod.apiKey", "", "the RunPod API key", secret: true, legacyEnvironment: "RUNPOD_API_KEY"),
         ConfigKey("runpod.podNamePrefix", "rpa", "prefix of the names of the pods this autoscaler owns"),
@@ -51,7 +54,9 @@ public struct ConfigKey: Sendable {
         ConfigKey("demand.source", "file", "where demand comes from: file | prometheus"),
         ConfigKey("demand.pollSeconds", "30", "how often the demand source is read"),
         ConfigKey("demand.staleAfterSeconds", "120", "older readings make the scaler answer UNAVAILABLE"),
-        ConfigKey("demand.file.path", "demand.json", "JSON file {\"queueDepth\": N, \"latencyP95Seconds\": S}, re-read when it changes"),
+        ConfigKey(
+            "demand.file.path", "demand.json",
+            "JSON file {\"queueDepth\": N, \"latencyP95Seconds\": S}, re-read when it changes"),
         ConfigKey("demand.prometheus.url", "http://prometheus.monitoring:9090", "Prometheus base URL"),
         ConfigKey(
             "demand.prometheus.queueDepthQuery", "sum(kafka_consumergroup_lag{consumergroup=\"media-gpu\"})",
@@ -73,9 +78,11 @@ public struct ConfigKey: Sendable {
         ConfigKey("dryRun", "false", "log intended creates and terminates, send none"),
         ConfigKey("pools.template.templateId", "", "default pool templateId", legacyEnvironment: "RUNPOD_TEMPLATE_ID"),
         ConfigKey(
-            "pools.template.networkVolumeId", "", "default pool network volume", legacyEnvironment: "RUNPOD_NETWORK_VOLUME_ID"),
+            "pools.template.networkVolumeId", "", "default pool network volume",
+            legacyEnvironment: "RUNPOD_NETWORK_VOLUME_ID"),
         ConfigKey(
-            "pools.template.gpuTypeId", "", "default first GPU type of every pool", legacyEnvironment: "RUNPOD_INSTANCE_TYPE"),
+            "pools.template.gpuTypeId", "", "default first GPU type of every pool",
+            legacyEnvironment: "RUNPOD_INSTANCE_TYPE"),
     ]
 
     /// The key at `path`, if it is a scalar setting.

@@ -49,7 +49,8 @@ public enum ConfigLoader {
         var config = try read(&reader)
         config.origin = origin
         if let unknown = reader.unknownKeys().first {
-            throw ConfigError(origin: origin, key: unknown, reason: "unknown key (misspelt, or not a setting of this version)")
+            throw ConfigError(
+                origin: origin, key: unknown, reason: "unknown key (misspelt, or not a setting of this version)")
         }
         try validate(config)
         return config
@@ -73,11 +74,14 @@ public enum ConfigLoader {
 
         c.demand.source = try r.choice("demand.source", c.demand.source)
         c.demand.pollSeconds = try r.double("demand.pollSeconds", c.demand.pollSeconds, allowZero: false)
-        c.demand.staleAfterSeconds = try r.double("demand.staleAfterSeconds", c.demand.staleAfterSeconds, allowZero: false)
+        c.demand.staleAfterSeconds = try r.double(
+            "demand.staleAfterSeconds", c.demand.staleAfterSeconds, allowZero: false)
         c.demand.filePath = try r.string("demand.file.path", c.demand.filePath)
         c.demand.prometheusURL = try r.string("demand.prometheus.url", c.demand.prometheusURL)
-        c.demand.queueDepthQuery = try r.string("demand.prometheus.queueDepthQuery", defaultValue(of: "demand.prometheus.queueDepthQuery"))
-        c.demand.latencyP95Query = try r.string("demand.prometheus.latencyP95Query", defaultValue(of: "demand.prometheus.latencyP95Query"))
+        c.demand.queueDepthQuery = try r.string(
+            "demand.prometheus.queueDepthQuery", defaultValue(of: "demand.prometheus.queueDepthQuery"))
+        c.demand.latencyP95Query = try r.string(
+            "demand.prometheus.latencyP95Query", defaultValue(of: "demand.prometheus.latencyP95Query"))
 
         c.local.source = try r.choice("local.source", c.local.source)
         c.local.staticGPUs = try r.int("local.static.gpus", c.local.staticGPUs)
@@ -123,7 +127,9 @@ public enum ConfigLoader {
                 pool.maxCostPerHour = nil
             } else {
                 guard let cost = Double(text), cost.isFinite, cost > 0 else {
-                    throw ConfigError(origin: origin, key: "\(p).maxCostPerHour", reason: "expected a positive number of USD, got \"\(text)\"")
+                    throw ConfigError(
+                        origin: origin, key: "\(p).maxCostPerHour",
+                        reason: "expected a positive number of USD, got \"\(text)\"")
                 }
                 pool.maxCostPerHour = cost
             }
@@ -152,8 +158,10 @@ public enum ConfigLoader {
         scaling.activationQueueDepth = try r.int("\(s).activationQueueDepth", scaling.activationQueueDepth)
         scaling.latencySLOSeconds = try r.double("\(s).latencySLOSeconds", scaling.latencySLOSeconds, allowZero: false)
         scaling.scaleDownIdleSeconds = try r.double("\(s).scaleDownIdleSeconds", scaling.scaleDownIdleSeconds)
-        scaling.provisionTimeoutSeconds = try r.double("\(s).provisionTimeoutSeconds", scaling.provisionTimeoutSeconds, allowZero: false)
-        scaling.unavailableOfferingSeconds = try r.double("\(s).unavailableOfferingSeconds", scaling.unavailableOfferingSeconds)
+        scaling.provisionTimeoutSeconds = try r.double(
+            "\(s).provisionTimeoutSeconds", scaling.provisionTimeoutSeconds, allowZero: false)
+        scaling.unavailableOfferingSeconds = try r.double(
+            "\(s).unavailableOfferingSeconds", scaling.unavailableOfferingSeconds)
         scaling.orphanGraceSeconds = try r.double("\(s).orphanGraceSeconds", scaling.orphanGraceSeconds)
         pool.scaling = scaling
         return pool
@@ -176,7 +184,9 @@ public enum ConfigLoader {
             throw ConfigError(origin: o, key: "grpc.tls.clientCAFile", reason: "mTLS needs certFile and keyFile too")
         }
         if !["auto", "true", "false"].contains(c.kubernetes.enabled) {
-            throw ConfigError(origin: o, key: "kubernetes.enabled", reason: "expected auto, true or false, got \"\(c.kubernetes.enabled)\"")
+            throw ConfigError(
+                origin: o, key: "kubernetes.enabled",
+                reason: "expected auto, true or false, got \"\(c.kubernetes.enabled)\"")
         }
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.log.level) {
             throw ConfigError(origin: o, key: "log.level", reason: "unknown level \"\(c.log.level)\"")
@@ -185,7 +195,9 @@ public enum ConfigLoader {
             throw ConfigError(origin: o, key: "log.format", reason: "expected text or json, got \"\(c.log.format)\"")
         }
         if c.local.staticUsedByOthers > c.local.staticGPUs {
-            throw ConfigError(origin: o, key: "local.static.usedByOthers", reason: "cannot exceed local.static.gpus (\(c.local.staticGPUs))")
+            throw ConfigError(
+                origin: o, key: "local.static.usedByOthers",
+                reason: "cannot exceed local.static.gpus (\(c.local.staticGPUs))")
         }
         if c.demand.source == .file && c.demand.filePath.isEmpty {
             throw ConfigError(origin: o, key: "demand.file.path", reason: "is required with demand.source: file")
@@ -197,10 +209,13 @@ public enum ConfigLoader {
         for (index, pool) in c.pools.enumerated() {
             let p = "pools[\(index)]"
             guard ScalerMetadata.isDNSLabel(pool.id.name) else {
-                throw ConfigError(origin: o, key: "\(p).name", reason: "\"\(pool.id.name)\" is not a lowercase DNS label ([a-z0-9-], at most 63)")
+                throw ConfigError(
+                    origin: o, key: "\(p).name",
+                    reason: "\"\(pool.id.name)\" is not a lowercase DNS label ([a-z0-9-], at most 63)")
             }
             guard ScalerMetadata.isDNSLabel(pool.id.namespace) else {
-                throw ConfigError(origin: o, key: "\(p).namespace", reason: "\"\(pool.id.namespace)\" is not a lowercase DNS label")
+                throw ConfigError(
+                    origin: o, key: "\(p).namespace", reason: "\"\(pool.id.namespace)\" is not a lowercase DNS label")
             }
             guard seen.insert(pool.id).inserted else {
                 throw ConfigError(origin: o, key: "\(p).name", reason: "pool \(pool.id) is defined twice")
@@ -212,7 +227,9 @@ public enum ConfigLoader {
                 throw ConfigError(origin: o, key: "\(p).template.clouds", reason: "needs at least one cloud")
             }
             for cloud in pool.template.clouds where cloud != "SECURE" && cloud != "COMMUNITY" {
-                throw ConfigError(origin: o, key: "\(p).template.clouds", reason: "unknown cloud \"\(cloud)\"; expected SECURE or COMMUNITY")
+                throw ConfigError(
+                    origin: o, key: "\(p).template.clouds",
+                    reason: "unknown cloud \"\(cloud)\"; expected SECURE or COMMUNITY")
             }
         }
     }

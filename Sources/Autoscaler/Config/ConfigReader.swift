@@ -182,7 +182,8 @@ struct ConfigReader {
                 current = sequence[index]
             }
         }
-        if case .scalar(let scalar)? = current, scalar.style == .plain, scalar.string == "~" || scalar.string == "null" {
+        if case .scalar(let scalar)? = current, scalar.style == .plain, scalar.string == "~" || scalar.string == "null"
+        {
             return nil
         }
         return current

@@ -27,7 +27,10 @@ public enum ConfigRenderer {
         line(1, "listen: \(q(c.grpc.listen))")
         line(1, "maxMessageBytes: \(c.grpc.maxMessageBytes)")
         line(1, "shutdownGraceSeconds: \(c.grpc.shutdownGraceSeconds)")
-        line(1, "tls: {certFile: \(q(c.grpc.certFile)), keyFile: \(q(c.grpc.keyFile)), clientCAFile: \(q(c.grpc.clientCAFile))}")
+        line(
+            1,
+            "tls: {certFile: \(q(c.grpc.certFile)), keyFile: \(q(c.grpc.keyFile)), clientCAFile: \(q(c.grpc.clientCAFile))}"
+        )
         line(0, "http:")
         line(1, "listen: \(q(c.http.listen))")
         line(0, "runpod:")
@@ -52,7 +55,9 @@ public enum ConfigRenderer {
         line(1, "workerSelector: \(q(c.local.workerSelector))")
         line(0, "kubernetes:")
         line(1, "enabled: \(c.kubernetes.enabled)")
-        line(1, "leaderElection: {leaseName: \(q(c.kubernetes.leaseName)), namespace: \(q(c.kubernetes.leaseNamespace))}")
+        line(
+            1, "leaderElection: {leaseName: \(q(c.kubernetes.leaseName)), namespace: \(q(c.kubernetes.leaseNamespace))}"
+        )
         line(0, "log: {level: \(c.log.level), format: \(c.log.format)}")
         line(0, "dryRun: \(c.dryRun)")
         line(0, "pools:")

@@ -61,7 +61,10 @@ public final class ScalerRuntime: Sendable {
         health.setAll(.serving)
         logger.info(
             "grpc server listening",
-            metadata: ["address": "\(host):\(port)", "tls": "\(config.grpc.tlsEnabled)", "mtls": "\(!config.grpc.clientCAFile.isEmpty)"])
+            metadata: [
+                "address": "\(host):\(port)", "tls": "\(config.grpc.tlsEnabled)",
+                "mtls": "\(!config.grpc.clientCAFile.isEmpty)",
+            ])
 
         let observer = DemandObserver(
             source: demandSource, store: store, pollSeconds: config.demand.pollSeconds, logger: logger)
@@ -139,16 +142,22 @@ public final class ScalerRuntime: Sendable {
         let certificate = try read(config.grpc.certFile, "grpc.tls.certFile")
         let key = try read(config.grpc.keyFile, "grpc.tls.keyFile")
         guard certificate.contains("-----BEGIN CERTIFICATE-----") else {
-            throw ConfigError(origin: config.origin, key: "grpc.tls.certFile", reason: "\(config.grpc.certFile) holds no PEM certificate")
+            throw ConfigError(
+                origin: config.origin, key: "grpc.tls.certFile",
+                reason: "\(config.grpc.certFile) holds no PEM certificate")
         }
         guard key.contains("PRIVATE KEY-----") else {
-            throw ConfigError(origin: config.origin, key: "grpc.tls.keyFile", reason: "\(config.grpc.keyFile) holds no PEM private key")
+            throw ConfigError(
+                origin: config.origin, key: "grpc.tls.keyFile",
+                reason: "\(config.grpc.keyFile) holds no PEM private key")
         }
         var clientCA: String?
         if !config.grpc.clientCAFile.isEmpty {
             let ca = try read(config.grpc.clientCAFile, "grpc.tls.clientCAFile")
             guard ca.contains("-----BEGIN CERTIFICATE-----") else {
-                throw ConfigError(origin: config.origin, key: "grpc.tls.clientCAFile", reason: "\(config.grpc.clientCAFile) holds no PEM certificate")
+                throw ConfigError(
+                    origin: config.origin, key: "grpc.tls.clientCAFile",
+                    reason: "\(config.grpc.clientCAFile) holds no PEM certificate")
             }
             clientCA = ca
         }

@@ -13,7 +13,9 @@ public enum SourceProbe {
             let reading = try await source.read(now: Date())
             return Result(
                 ok: true,
-                detail: "\(source.name) \(source.location): queueDepth \(reading.queueDepth), latencyP95Seconds \(reading.latencyP95Seconds)")
+                detail:
+                    "\(source.name) \(source.location): queueDepth \(reading.queueDepth), latencyP95Seconds \(reading.latencyP95Seconds)"
+            )
         } catch {
             return Result(ok: false, detail: "\(error)")
         }

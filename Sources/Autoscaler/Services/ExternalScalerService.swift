@@ -83,7 +83,9 @@ public struct ExternalScalerService: Sendable {
 
     /// Sends `answer(snapshot)` for the current snapshot and every later one
     /// whose bytes differ from the last sent; an error finishes the stream.
-    private func follow(_ stream: ServerStream, answer: @escaping @Sendable (ScalerSnapshot) -> Result<[UInt8], GRPCStatus>) {
+    private func follow(
+        _ stream: ServerStream, answer: @escaping @Sendable (ScalerSnapshot) -> Result<[UInt8], GRPCStatus>
+    ) {
         let last = Mutex<(generation: Int, bytes: [UInt8]?)>((-1, nil))
         let evaluate: @Sendable (ScalerSnapshot) -> Void = { snapshot in
             last.withLock { last in
@@ -141,7 +143,9 @@ public struct ExternalScalerService: Sendable {
         parse(reference).flatMap { reference, metadata in resolve(reference, metadata, in: store.snapshot) }
     }
 
-    private func resolve(_ reference: Externalscaler_ScaledObjectRef, _ metadata: ScalerMetadata, in snapshot: ScalerSnapshot)
+    private func resolve(
+        _ reference: Externalscaler_ScaledObjectRef, _ metadata: ScalerMetadata, in snapshot: ScalerSnapshot
+    )
         -> Result<(PoolView, ScalerMetadata), GRPCStatus>
     {
         snapshot.resolve(metadata.pool, scaledObjectNamespace: reference.namespace).map { ($0, metadata) }

@@ -35,7 +35,9 @@ public struct ReflectionService: Sendable {
                 symbols[prefix + service.name] = file.name
                 for method in service.method { symbols[prefix + service.name + "." + method.name] = file.name }
             }
-            for message in file.messageType { Self.index(message, prefix: prefix, file: file.name, into: &symbols, &messages) }
+            for message in file.messageType {
+                Self.index(message, prefix: prefix, file: file.name, into: &symbols, &messages)
+            }
             for enumeration in file.enumType { symbols[prefix + enumeration.name] = file.name }
         }
         self.files = files

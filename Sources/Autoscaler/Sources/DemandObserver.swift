@@ -35,7 +35,9 @@ public struct DemandObserver: Sendable {
                 lastRead = now
                 do {
                     let reading = try await source.read(now: now)
-                    if lastError != nil { logger.info("demand source recovered", metadata: ["source": "\(source.name)"]) }
+                    if lastError != nil {
+                        logger.info("demand source recovered", metadata: ["source": "\(source.name)"])
+                    }
                     lastError = nil
                     store.update(now: now) { inputs in
                         inputs.demand.lastGood = reading
@@ -44,7 +46,8 @@ public struct DemandObserver: Sendable {
                 } catch {
                     let message = "\(error)"
                     if message != lastError {
-                        logger.warning("demand source failed", metadata: ["source": "\(source.name)", "error": "\(message)"])
+                        logger.warning(
+                            "demand source failed", metadata: ["source": "\(source.name)", "error": "\(message)"])
                     }
                     lastError = message
                     store.update(now: now) { $0.demand.lastError = message }

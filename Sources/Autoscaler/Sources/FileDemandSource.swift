@@ -25,7 +25,8 @@ public struct FileDemandSource: DemandSource {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw DemandSourceError("cannot read \(path): \((error as NSError).localizedFailureReason ?? "no such file or not readable")")
+            throw DemandSourceError(
+                "cannot read \(path): \((error as NSError).localizedFailureReason ?? "no such file or not readable")")
         }
         return try Self.parse(data, now: now)
     }

@@ -35,9 +35,10 @@ public final class ScalerSnapshot: Sendable {
         case 0: return .failure(notFound(reference.name))
         default:
             let names = candidates.map(\.description).joined(separator: ", ")
-            return .failure(GRPCStatus(
-                .invalidArgument,
-                "metadata key \"pool\": \"\(reference.name)\" is ambiguous (\(names)); use namespace/name"))
+            return .failure(
+                GRPCStatus(
+                    .invalidArgument,
+                    "metadata key \"pool\": \"\(reference.name)\" is ambiguous (\(names)); use namespace/name"))
         }
     }
 
