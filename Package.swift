@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The gRPC C core, behind a header-only shim. Only LibGRPCServer imports it.
@@ -20,6 +22,24 @@ let package = Package(
         .target(
             name: "CGRPCShim",
             linkerSettings: [.linkedLibrary("grpc"), .linkedLibrary("gpr")]
+        ),
+        // libcurl, behind a header-only shim of typed setopt wrappers. Only CurlHTTP imports it.
+        .target(
+            name: "CCurlShim",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // A small blocking-transfer HTTP client over libcurl, run off the cooperative pool.
+        .target(name: "CurlHTTP", dependencies: ["CCurlShim"]),
+        // The RunPod REST v2 client: pods, actions, the GPU catalog, typed errors.
+        .target(name: "RunPodAPI", dependencies: ["CurlHTTP"]),
+        // The built-in RunPod REST v2 emulator with fault injection.
+        .target(
+            name: "RunPodEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // A gRPC server (unary, server-streaming, bidi) over one completion queue.
         .target(
@@ -41,9 +61,14 @@ let package = Package(
                 "LibGRPCServer",
                 "ScalerProtos",
                 "ScalingPolicy",
+                "RunPodAPI",
+                "CurlHTTP",
+                "RunPodEmulator",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -56,6 +81,22 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ScalingPolicyTests", dependencies: ["ScalingPolicy"]),
+        .testTarget(
+            name: "CurlHTTPTests",
+            dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "RunPodAPITests",
+            dependencies: ["RunPodAPI", "CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "RunPodEmulatorTests",
+            dependencies: [
+                "RunPodEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "AutoscalerTests",
             dependencies: [
