@@ -105,6 +105,7 @@ import Testing
         ("demand: {staleAfterSeconds: 0}\n", "demand.staleAfterSeconds", "greater than"),
         ("grpc: {tls: {certFile: a.pem}}\n", "grpc.tls", "together"),
         ("log: {format: xml}\n", "log.format", "text or json"),
+        ("demand: {pollSeconds: 30, staleAfterSeconds: 20}\n", "demand.staleAfterSeconds", "greater than demand.pollSeconds"),
         ("local: {static: {gpus: 2, usedByOthers: 3}}\n", "local.static.usedByOthers", "cannot exceed"),
     ])
     func badValuesNameTheFileKeyAndReason(prefix: String, key: String, reason: String) throws {

@@ -199,6 +199,13 @@ public enum ConfigLoader {
                 origin: o, key: "local.static.usedByOthers",
                 reason: "cannot exceed local.static.gpus (\(c.local.staticGPUs))")
         }
+        if c.demand.staleAfterSeconds <= c.demand.pollSeconds {
+            throw ConfigError(
+                origin: o, key: "demand.staleAfterSeconds",
+                reason:
+                    "must be greater than demand.pollSeconds (\(c.demand.pollSeconds)), or every reading goes stale before the next"
+            )
+        }
         if c.demand.source == .file && c.demand.filePath.isEmpty {
             throw ConfigError(origin: o, key: "demand.file.path", reason: "is required with demand.source: file")
         }

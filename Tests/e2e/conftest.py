@@ -1,0 +1,52 @@
+"""Fixtures for the end-to-end tests; the helpers live in support.py."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+
+from support import Scaler, generate_stubs
+
+
+@pytest.fixture(scope="session")
+def es(tmp_path_factory) -> types.SimpleNamespace:
+    """`es.pb2` / `es.grpc`: Python modules generated from KEDA's externalscaler.proto."""
+    return generate_stubs(tmp_path_factory.mktemp("stubs"))
+
+
+@pytest.fixture
+def scaler_factory(tmp_path):
+    """`make(**kwargs)` -> a started Scaler (`start=False` only writes its files).
+
+    Every Scaler made here is killed at teardown.
+    """
+    made: list[Scaler] = []
+
+    def make(*, start: bool = True, name: str | None = None, **kwargs) -> Scaler:
+        s = Scaler(tmp_path / (name or f"scaler{len(made)}"), **kwargs)
+        made.append(s)
+        if start:
+            s.start()
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+@pytest.fixture(scope="module")
+def module_scaler_factory(tmp_path_factory):
+    """Like scaler_factory, for servers shared by the read-only tests of one module."""
+    made: list[Scaler] = []
+
+    def make(*, start: bool = True, **kwargs) -> Scaler:
+        s = Scaler(tmp_path_factory.mktemp("shared-scaler"), **kwargs)
+        made.append(s)
+        if start:
+            s.start()
+        return s
+
+    yield make
+    for s in made:
+        s.close()
