@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The gRPC C core, behind a header-only shim. Only LibGRPCServer imports it.
@@ -39,6 +40,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // A gRPC server (unary, server-streaming, bidi) over one completion queue.
@@ -69,6 +71,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -76,11 +79,16 @@ let package = Package(
             dependencies: [
                 "Autoscaler",
                 "ScalingPolicy",
+                "RunPodAPI",
+                "CurlHTTP",
+                "RunPodEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ScalingPolicyTests", dependencies: ["ScalingPolicy"]),
+        // Deterministic helpers shared by the test targets: a seeded generator, a manual clock.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ScalingPolicyTests", dependencies: ["ScalingPolicy", "TestSupport"]),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]
@@ -104,6 +112,11 @@ let package = Package(
                 "ScalerProtos",
                 "ScalingPolicy",
                 "LibGRPCServer",
+                "TestSupport",
+                "RunPodAPI",
+                "RunPodEmulator",
+                "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),

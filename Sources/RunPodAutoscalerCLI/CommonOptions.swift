@@ -42,6 +42,16 @@ struct CommonOptions: ParsableArguments {
             }
             loaded.runpod.apiKey = key.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        // No key and the default endpoint: the built-in emulator (DESIGN.md); a
+        // custom endpoint without a key is a mistake worth stopping for.
+        if loaded.runpod.apiKey.isEmpty && !loaded.runpod.usesEmulator {
+            guard loaded.runpod.endpoint == ConfigKey.named("runpod.endpoint")?.defaultValue else {
+                throw ConfigError(
+                    origin: origin, key: "runpod.apiKeyFile",
+                    reason: "no RunPod API key for \(loaded.runpod.endpoint): set RUNPOD_API_KEY or runpod.apiKeyFile")
+            }
+            loaded.runpod.endpoint = "emulator"
+        }
         return loaded
     }
 }

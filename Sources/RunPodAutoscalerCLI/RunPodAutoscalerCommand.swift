@@ -7,6 +7,9 @@ struct RunPodAutoscalerCommand: AsyncParsableCommand {
         commandName: "runpod-autoscaler",
         abstract: "KEDA external scaler for RunPod GPU burst capacity.",
         version: BuildInfo.version,
-        subcommands: [ServeCommand.self, CheckCommand.self, VersionCommand.self, ConfigReferenceCommand.self]
+        subcommands: [
+            ServeCommand.self, CheckCommand.self, PodsCommand.self, EmulatorCommand.self, VersionCommand.self,
+            ConfigReferenceCommand.self,
+        ]
     )
 }

@@ -41,7 +41,7 @@ import Testing
     @Test func readsEveryPoolField() throws {
         let config = try load(
             """
-            demand: {source: file, file: {path: /tmp/d.json}, staleAfterSeconds: 5}
+            demand: {source: file, file: {path: /tmp/d.json}, pollSeconds: 1, staleAfterSeconds: 5}
             pools:
               - name: burst
                 namespace: media
@@ -105,7 +105,10 @@ import Testing
         ("demand: {staleAfterSeconds: 0}\n", "demand.staleAfterSeconds", "greater than"),
         ("grpc: {tls: {certFile: a.pem}}\n", "grpc.tls", "together"),
         ("log: {format: xml}\n", "log.format", "text or json"),
-        ("demand: {pollSeconds: 30, staleAfterSeconds: 20}\n", "demand.staleAfterSeconds", "greater than demand.pollSeconds"),
+        (
+            "demand: {pollSeconds: 30, staleAfterSeconds: 20}\n", "demand.staleAfterSeconds",
+            "greater than demand.pollSeconds"
+        ),
         ("local: {static: {gpus: 2, usedByOthers: 3}}\n", "local.static.usedByOthers", "cannot exceed"),
     ])
     func badValuesNameTheFileKeyAndReason(prefix: String, key: String, reason: String) throws {

@@ -166,6 +166,8 @@ def default_config(demand_path: Path) -> dict:
         },
         # /metrics etc.: keep it on loopback and off fixed ports so servers can run side by side.
         "http": {"listen": "127.0.0.1:0"},
+        # The in-process RunPod emulator, on a free port for the same reason.
+        "runpod": {"endpoint": "emulator", "emulator": {"listen": "127.0.0.1:0"}},
         "demand": {
             "source": "file",
             "pollSeconds": 30,
@@ -226,7 +228,8 @@ class Scaler:
 
     def __init__(self, workdir: Path, *, config: dict | None = None, scaling: dict | None = None,
                  pools: list | None = None, queue_depth: float | None = 0, p95: float = 0.0,
-                 extra_args: Iterable[str] = (), tls_client: "TLSClient | None" = None):
+                 extra_args: Iterable[str] = (), tls_client: "TLSClient | None" = None,
+                 env: dict | None = None):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.demand_path = self.workdir / "demand.json"
@@ -241,6 +244,7 @@ class Scaler:
         self.config = cfg
         self.extra_args = list(extra_args)
         self.tls_client = tls_client
+        self.extra_env = dict(env or {})
         self.proc: subprocess.Popen | None = None
         self.address: str = ""
         self.port: int = 0
@@ -284,6 +288,7 @@ class Scaler:
         # Hermetic: no RunPod key or RUNPOD_AUTOSCALER_* overrides, no cluster to discover.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("RUNPOD_", "KUBERNETES_")) and k != "KUBECONFIG"}
+        env.update(self.extra_env)
         self.proc = subprocess.Popen(
             self.command, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",

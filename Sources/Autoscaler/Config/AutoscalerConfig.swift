@@ -24,6 +24,11 @@ public struct AutoscalerConfig: Sendable {
         public var apiKey = ""
         public var podNamePrefix = "rpa"
         public var timeoutSeconds = 15.0
+        public var reconcileSeconds = 5.0
+        public var emulatorListen = "127.0.0.1:19080"
+        public var emulatorConfigFile = ""
+        /// The built-in emulator serves the RunPod API (by choice, or because no key is set).
+        public var usesEmulator: Bool { endpoint == "emulator" }
     }
 
     public enum DemandSourceKind: String, Sendable { case file, prometheus }

@@ -51,6 +51,11 @@ public struct ConfigKey: Sendable {
         ConfigKey("runpod.apiKey", "", "the RunPod API key", secret: true, legacyEnvironment: "RUNPOD_API_KEY"),
         ConfigKey("runpod.podNamePrefix", "rpa", "prefix of the names of the pods this autoscaler owns"),
         ConfigKey("runpod.timeoutSeconds", "15", "RunPod API request timeout"),
+        ConfigKey("runpod.reconcileSeconds", "5", "how often the reconciler lists pods and acts"),
+        ConfigKey(
+            "runpod.emulator.listen", "127.0.0.1:19080",
+            "where the in-process emulator listens (runpod.endpoint: emulator); `pods` reads it there"),
+        ConfigKey("runpod.emulator.configFile", "", "emulator YAML (delays, capacity, prices, faults)"),
         ConfigKey("demand.source", "file", "where demand comes from: file | prometheus"),
         ConfigKey("demand.pollSeconds", "30", "how often the demand source is read"),
         ConfigKey("demand.staleAfterSeconds", "120", "older readings make the scaler answer UNAVAILABLE"),

@@ -71,6 +71,9 @@ public enum ConfigLoader {
         c.runpod.apiKey = try r.string("runpod.apiKey", "")
         c.runpod.podNamePrefix = try r.string("runpod.podNamePrefix", c.runpod.podNamePrefix)
         c.runpod.timeoutSeconds = try r.double("runpod.timeoutSeconds", c.runpod.timeoutSeconds, allowZero: false)
+        c.runpod.reconcileSeconds = try r.double("runpod.reconcileSeconds", c.runpod.reconcileSeconds, allowZero: false)
+        c.runpod.emulatorListen = try r.string("runpod.emulator.listen", c.runpod.emulatorListen)
+        c.runpod.emulatorConfigFile = try r.string("runpod.emulator.configFile", "")
 
         c.demand.source = try r.choice("demand.source", c.demand.source)
         c.demand.pollSeconds = try r.double("demand.pollSeconds", c.demand.pollSeconds, allowZero: false)
@@ -177,6 +180,17 @@ public enum ConfigLoader {
         let o = c.origin
         try validateAddress(c.grpc.listen, key: "grpc.listen", origin: o)
         try validateAddress(c.http.listen, key: "http.listen", origin: o)
+        try validateAddress(c.runpod.emulatorListen, key: "runpod.emulator.listen", origin: o)
+        if c.runpod.endpoint != "emulator" && !c.runpod.endpoint.hasPrefix("https://")
+            && !c.runpod.endpoint.hasPrefix("http://")
+        {
+            throw ConfigError(
+                origin: o, key: "runpod.endpoint",
+                reason: "expected an http(s):// URL or \"emulator\", got \"\(c.runpod.endpoint)\"")
+        }
+        if !c.runpod.podNamePrefix.isEmpty, !ScalerMetadata.isDNSLabel(c.runpod.podNamePrefix) {
+            throw ConfigError(origin: o, key: "runpod.podNamePrefix", reason: "must be lowercase [a-z0-9-]")
+        }
         if c.grpc.certFile.isEmpty != c.grpc.keyFile.isEmpty {
             throw ConfigError(origin: o, key: "grpc.tls", reason: "certFile and keyFile must be set together")
         }

@@ -1,7 +1,10 @@
+import CurlHTTP
 import Dispatch
 import Foundation
 import LibGRPCServer
 import Logging
+import RunPodAPI
+import RunPodEmulator
 import ScalingPolicy
 import Synchronization
 
@@ -14,8 +17,10 @@ public final class ScalerRuntime: Sendable {
     private let health: HealthService
     private let server: GRPCServer
     private let demandSource: any DemandSource
+    private let metrics: AutoscalerMetrics
     private let stopRequested = Mutex<CheckedContinuation<Void, Never>?>(nil)
     private let stopFlag = Atomic<Bool>(false)
+    private let failure = Mutex<String?>(nil)
 
     public init(config: AutoscalerConfig, logger: Logger) throws {
         self.config = config
@@ -40,12 +45,17 @@ public final class ScalerRuntime: Sendable {
         var handlers = scaler.handlers
         handlers.merge(health.handlers) { first, _ in first }
         handlers.merge(reflection.handlers) { first, _ in first }
+        let metrics = AutoscalerMetrics(grpcMethods: Array(handlers.keys))
+        self.metrics = metrics
 
         server = GRPCServer(
             configuration: ServerConfiguration(
                 address: config.grpc.listen,
                 maxMessageBytes: config.grpc.maxMessageBytes,
-                tls: try Self.loadTLS(config)
+                tls: try Self.loadTLS(config),
+                onCallFinished: { method, code, duration in
+                    metrics.recordCall(method: method, code: code, duration: duration)
+                }
             ),
             handlers: handlers
         )
@@ -56,8 +66,15 @@ public final class ScalerRuntime: Sendable {
 
     /// Serves until `requestStop()`, then shuts down gracefully.
     public func run() async throws {
-        let port = try server.start()
-        let host = config.grpc.listen[..<(config.grpc.listen.lastIndex(of: ":") ?? config.grpc.listen.endIndex)]
+        let emulator = try await startEmulatorIfNeeded()
+        let port: Int
+        do {
+            port = try server.start()
+        } catch {
+            await emulator?.emulator.stop()
+            throw error
+        }
+        let host = Self.host(of: config.grpc.listen)
         health.setAll(.serving)
         logger.info(
             "grpc server listening",
@@ -69,6 +86,16 @@ public final class ScalerRuntime: Sendable {
         let observer = DemandObserver(
             source: demandSource, store: store, pollSeconds: config.demand.pollSeconds, logger: logger)
         let store = self.store
+        let http = HTTPClient(
+            configuration: .init(timeout: .milliseconds(Int64(config.runpod.timeoutSeconds * 1000))))
+        let reconciler = makeReconciler(http: http, emulatorPort: emulator?.port)
+        metrics.setLeader(true)
+        let endpoints = HTTPEndpoints(
+            address: config.http.listen, metrics: metrics,
+            readinessProblems: { [self] in readinessProblems(reconciler) },
+            beforeScrape: { [metrics, store] in metrics.recordSnapshot(store.snapshot, inputs: store.inputs) },
+            logger: logger)
+        let logger = self.logger
         let background = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await observer.run() }
@@ -79,6 +106,17 @@ public final class ScalerRuntime: Sendable {
                         store.tick(now: Date())
                     }
                 }
+                group.addTask { await reconciler.run() }
+            }
+        }
+        // Outside the cancelled group: the HTTP listener is stopped gracefully.
+        let httpTask = Task { [self] in
+            do {
+                try await endpoints.run { port in
+                    logger.info("http listening", metadata: ["address": "\(Self.host(of: endpoints.address)):\(port)"])
+                }
+            } catch {
+                fail("cannot serve HTTP on \(endpoints.address): \(error)")
             }
         }
 
@@ -104,7 +142,68 @@ public final class ScalerRuntime: Sendable {
         }
         background.cancel()
         await background.value
+        await endpoints.stop()
+        await httpTask.value
+        await emulator?.emulator.stop()
+        http.shutdown()
         logger.info("stopped")
+        if let message = failure.withLock({ $0 }) { throw RuntimeFailure(message: message) }
+    }
+
+    /// Stops the process with an error (a listener that cannot bind).
+    private func fail(_ message: String) {
+        logger.critical("\(message)")
+        failure.withLock { $0 = $0 ?? message }
+        requestStop()
+    }
+
+    private func startEmulatorIfNeeded() async throws -> (emulator: RunPodEmulator, port: Int)? {
+        guard config.runpod.usesEmulator else { return nil }
+        var emulatorConfig = EmulatorConfiguration()
+        if !config.runpod.emulatorConfigFile.isEmpty {
+            let path = config.runpod.emulatorConfigFile
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigError(
+                    origin: config.origin, key: "runpod.emulator.configFile", reason: "cannot read \(path)")
+            }
+            emulatorConfig = try EmulatorConfiguration.load(yaml: text, origin: path)
+        }
+        emulatorConfig.listen = config.runpod.emulatorListen
+        let emulator = RunPodEmulator(configuration: emulatorConfig, logger: logger)
+        let port = try await emulator.start()
+        logger.notice(
+            "runpod emulator listening: pods are emulated, nothing is rented",
+            metadata: ["address": "\(Self.host(of: config.runpod.emulatorListen)):\(port)"])
+        return (emulator, port)
+    }
+
+    private func makeReconciler(http: HTTPClient, emulatorPort: Int?) -> PodReconciler {
+        let metrics = self.metrics
+        let baseURL =
+            emulatorPort.map { "http://\(Self.host(of: config.runpod.emulatorListen)):\($0)" } ?? config.runpod.endpoint
+        let client = RunPodClient(
+            baseURL: baseURL, apiKey: config.runpod.apiKey.isEmpty ? "emulator" : config.runpod.apiKey, http: http,
+            onRequest: { operation, code, seconds in
+                metrics.recordRunPodRequest(operation: operation, code: code, seconds: seconds)
+            })
+        var settings = PodReconciler.Settings(naming: PodNaming(prefix: config.runpod.podNamePrefix))
+        settings.interval = .milliseconds(Int64(config.runpod.reconcileSeconds * 1000))
+        settings.dryRun = config.dryRun
+        settings.orphanGraceSeconds = config.pools.map(\.scaling.orphanGraceSeconds).min() ?? 300
+        return PodReconciler(provider: client, store: store, metrics: metrics, settings: settings, logger: logger)
+    }
+
+    private func readinessProblems(_ reconciler: PodReconciler) -> [String] {
+        var problems: [String] = []
+        if health.status(of: "") != .serving { problems.append("gRPC server not serving") }
+        let snapshot = store.snapshot
+        if let stale = snapshot.pools.values.compactMap(\.unavailable).first { problems.append("\(stale)") }
+        problems.append(contentsOf: reconciler.problems)
+        return problems
+    }
+
+    static func host(of address: String) -> Substring {
+        address[..<(address.lastIndex(of: ":") ?? address.endIndex)]
     }
 
     /// Asks `run()` to shut down gracefully (SIGTERM, SIGINT). Safe from any thread.

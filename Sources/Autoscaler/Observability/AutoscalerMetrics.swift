@@ -1,0 +1,152 @@
+import LibGRPCServer
+import Prometheus
+import ScalingPolicy
+import Synchronization
+
+/// The `runpod_autoscaler_*` metrics of DESIGN.md over one Prometheus
+/// registry. Counters used on the gRPC path are made up front so recording
+/// is an atomic add, not a registry lookup.
+public final class AutoscalerMetrics: Sendable {
+    public static let prefix = "runpod_autoscaler_"
+    public let registry = PrometheusCollectorRegistry()
+
+    private let grpcCalls: [String: [StatusCode: Counter]]
+    private let grpcDurations: [String: DurationHistogram]
+    private let otherGRPCMethod: String = "other"
+
+    /// - Parameter grpcMethods: the served method paths; calls to other paths
+    ///   are counted under `method="other"`.
+    public init(grpcMethods: [String]) {
+        var calls: [String: [StatusCode: Counter]] = [:]
+        var durations: [String: DurationHistogram] = [:]
+        let buckets: [Duration] = [
+            .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+            .milliseconds(5), .milliseconds(25), .milliseconds(100), .seconds(1),
+        ]
+        for method in grpcMethods + ["other"] {
+            var byCode: [StatusCode: Counter] = [:]
+            for code in StatusCode.allCases {
+                byCode[code] = registry.makeCounter(
+                    name: Self.prefix + "grpc_requests_total", labels: [("method", method), ("code", "\(code)")],
+                    help: "gRPC calls by method and status code")
+            }
+            calls[method] = byCode
+            durations[method] = registry.makeDurationHistogram(
+                name: Self.prefix + "grpc_request_duration_seconds", labels: [("method", method)], buckets: buckets,
+                help: "gRPC call duration (streams: until they end)")
+        }
+        grpcCalls = calls
+        grpcDurations = durations
+    }
+
+    // MARK: gRPC
+
+    /// For `ServerConfiguration.onCallFinished`.
+    public func recordCall(method: String, code: StatusCode, duration: Duration) {
+        let key = grpcCalls[method] == nil ? otherGRPCMethod : method
+        grpcCalls[key]?[code]?.increment()
+        grpcDurations[key]?.record(duration)
+    }
+
+    // MARK: Demand and decisions
+
+    public func setLeader(_ isLeader: Bool) {
+        registry.makeGauge(name: Self.prefix + "leader", help: "1 when this replica reconciles (leader), else 0")
+            .set(to: isLeader ? 1 : 0)
+    }
+
+    public func recordSnapshot(_ snapshot: ScalerSnapshot, inputs: ScalerInputs) {
+        if let reading = inputs.demand.lastGood {
+            gauge("queue_depth", help: "Jobs waiting, as last read").set(to: Double(reading.queueDepth))
+            gauge("latency_p95_seconds", help: "p95 job latency, as last read").set(to: reading.latencyP95Seconds)
+            gauge(
+                "source_last_success_timestamp_seconds", [("source", "demand_\(inputs.demand.name)")],
+                help: "Unix time of the source's last good reading"
+            ).set(to: reading.readAt.timeIntervalSince1970)
+        }
+        gauge("local_gpus", [("state", "allocatable")], help: "Local GPUs by state").set(to: Double(inputs.local.gpus))
+        gauge("local_gpus", [("state", "used_by_others")], help: "Local GPUs by state")
+            .set(to: Double(inputs.local.usedByOthers))
+        gauge("local_gpus", [("state", "available")], help: "Local GPUs by state").set(
+            to: Double(inputs.local.available))
+        for (id, view) in snapshot.pools {
+            if let decision = view.decision {
+                gauge("burst_demand", [("pool", "\(id)")], help: "RunPod pods the policy wants")
+                    .set(to: Double(decision.burst))
+            }
+        }
+    }
+
+    // MARK: Reconciler
+
+    public func recordPool(_ pool: PoolID, desired: Int, podsByStatus: [String: Int], costPerHour: Double) {
+        let label = "\(pool)"
+        gauge("pool_desired_pods", [("pool", label)], help: "Pods the reconciler is matching").set(to: Double(desired))
+        for status in ["PROVISIONING", "STARTING", "RUNNING", "EXITED", "ERROR", "OTHER"] {
+            gauge("pool_pods", [("pool", label), ("status", status)], help: "The pool's RunPod pods by status")
+                .set(to: Double(podsByStatus[status] ?? 0))
+        }
+        gauge("pool_cost_per_hour_dollars", [("pool", label)], help: "USD per hour of the pool's pods")
+            .set(to: costPerHour)
+    }
+
+    public func recordCreation(pool: PoolID, offering: Offering, result: String) {
+        counter(
+            "pod_creations_total",
+            [("pool", "\(pool)"), ("gpu_type", offering.gpuTypeId), ("cloud", offering.cloud), ("result", result)],
+            help: "Pod creates by result"
+        ).increment()
+    }
+
+    public func recordTermination(pool: String, reason: TerminationReason) {
+        counter(
+            "pod_terminations_total", [("pool", pool), ("reason", reason.rawValue)], help: "Pod terminations by reason"
+        ).increment()
+    }
+
+    public func setOfferingUnavailable(_ offering: Offering, _ unavailable: Bool) {
+        gauge(
+            "offering_unavailable", [("gpu_type", offering.gpuTypeId), ("cloud", offering.cloud)],
+            help: "1 while the offering is skipped after a no-capacity answer"
+        ).set(to: unavailable ? 1 : 0)
+    }
+
+    public func recordRunPodRequest(operation: String, code: String, seconds: Double) {
+        counter(
+            "runpod_api_requests_total", [("op", operation), ("code", code)], help: "RunPod API calls by result"
+        ).increment()
+        registry.makeValueHistogram(
+            name: Self.prefix + "runpod_api_request_duration_seconds", labels: [("op", operation)],
+            buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], help: "RunPod API call duration"
+        ).record(seconds)
+    }
+
+    public func recordReconcile(seconds: Double) {
+        registry.makeValueHistogram(
+            name: Self.prefix + "reconcile_duration_seconds", buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+            help: "Duration of one reconcile pass"
+        ).record(seconds)
+    }
+
+    public func recordSourceSuccess(_ source: String, at seconds: Double) {
+        gauge(
+            "source_last_success_timestamp_seconds", [("source", source)],
+            help: "Unix time of the source's last good reading"
+        ).set(to: seconds)
+    }
+
+    /// The text exposition format for `/metrics`.
+    public func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+
+    private func gauge(_ name: String, _ labels: [(String, String)] = [], help: String) -> Gauge {
+        labels.isEmpty
+            ? registry.makeGauge(name: Self.prefix + name, help: help)
+            : registry.makeGauge(name: Self.prefix + name, labels: labels, help: help)
+    }
+
+    private func counter(_ name: String, _ labels: [(String, String)], help: String) -> Counter {
+        registry.makeCounter(name: Self.prefix + name, labels: labels, help: help)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// The HTTP listener: `/metrics` (Prometheus text format), `/healthz` (the
+/// process answers) and `/readyz` (200 only when every reason list is empty).
+public final class HTTPEndpoints: Sendable {
+    public let address: String
+    public let metrics: AutoscalerMetrics
+    /// Why the process is not ready (stale demand, failing RunPod lists, …); empty when ready.
+    public let readinessProblems: @Sendable () -> [String]
+    /// Refreshes gauges that are sampled rather than pushed, before a scrape.
+    public let beforeScrape: @Sendable () -> Void
+    public let logger: Logger
+    private let group = Mutex<ServiceGroup?>(nil)
+
+    public init(
+        address: String, metrics: AutoscalerMetrics, readinessProblems: @escaping @Sendable () -> [String],
+        beforeScrape: @escaping @Sendable () -> Void = {}, logger: Logger
+    ) {
+        self.address = address
+        self.metrics = metrics
+        self.readinessProblems = readinessProblems
+        self.beforeScrape = beforeScrape
+        self.logger = logger
+    }
+
+    /// Serves until `stop()`; `onBound` gets the bound port.
+    public func run(onBound: @escaping @Sendable (Int) -> Void) async throws {
+        let (metrics, readinessProblems, beforeScrape) = (self.metrics, self.readinessProblems, self.beforeScrape)
+        let router = Router()
+        router.get("/metrics") { _, _ -> Response in
+            beforeScrape()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.render())))
+        }
+        router.get("/healthz") { _, _ -> Response in
+            Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.get("/readyz") { _, _ -> Response in
+            let problems = readinessProblems()
+            let text = problems.isEmpty ? "ready\n" : problems.map { "not ready: \($0)\n" }.joined()
+            return Response(
+                status: problems.isEmpty ? .ok : .serviceUnavailable,
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        let (host, port) = try Self.split(address)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "runpod-autoscaler"),
+            onServerRunning: { channel in onBound(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+        let serviceGroup = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        group.withLock { $0 = serviceGroup }
+        try await serviceGroup.run()
+    }
+
+    /// Closes the listener gracefully (open requests finish).
+    public func stop() async {
+        await group.withLock { $0 }?.triggerGracefulShutdown()
+    }
+
+    static func split(_ address: String) throws -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw ConfigError(
+                origin: "http.listen", key: "http.listen", reason: "expected host:port, got \"\(address)\"")
+        }
+        return (String(address[..<colon]), port)
+    }
+}

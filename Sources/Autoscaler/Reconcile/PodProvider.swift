@@ -1,0 +1,12 @@
+import RunPodAPI
+
+/// The RunPod calls the reconciler makes; `RunPodClient` in production, a
+/// recording fake in tests.
+public protocol PodProvider: Sendable {
+    func listPods() async throws(RunPodError) -> [RunPodPod]
+    func createPod(_ spec: CreatePodSpec) async throws(RunPodError) -> RunPodPod
+    func deletePod(id: String) async throws(RunPodError)
+    func gpuTypes() async throws(RunPodError) -> [RunPodGPUType]
+}
+
+extension RunPodClient: PodProvider {}

@@ -1,0 +1,40 @@
+import Foundation
+import RunPodAPI
+import ScalingPolicy
+
+/// The `pods` command's table: the autoscaler's pods (by name prefix) with
+/// their pool, offering, status, price and age. Env values are never shown.
+public enum PodTable {
+    public static func render(_ pods: [RunPodPod], config: AutoscalerConfig, now: Date) -> String {
+        let naming = PodNaming(prefix: config.runpod.podNamePrefix)
+        let pools = config.pools.map(\.id)
+        var rows = [["ID", "POOL", "GPU", "CLOUD", "STATUS", "$/H", "AGE", "NAME"]]
+        var total = 0.0
+        for pod in pods.sorted(by: { $0.name < $1.name }) where naming.owns(pod.name) {
+            let pool = naming.pool(of: pod.name, among: pools).map(\.description) ?? "(orphan)"
+            let gpu = pod.gpuTypeId.map { pod.gpuCount > 1 ? "\(pod.gpuCount)x \($0)" : $0 } ?? "-"
+            total += pod.costPerHour
+            rows.append([
+                pod.id, pool, gpu, pod.cloud ?? "-", pod.status.description, String(format: "%.2f", pod.costPerHour),
+                pod.createdAt.map { age(now.timeIntervalSince($0)) } ?? "-", pod.name,
+            ])
+        }
+        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var out = ""
+        for row in rows {
+            out +=
+                zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        out += "\(rows.count - 1) pods, \(String(format: "%.2f", total)) USD/h\n"
+        return out
+    }
+
+    static func age(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds))
+        if s < 120 { return "\(s)s" }
+        if s < 7200 { return "\(s / 60)m" }
+        if s < 172_800 { return "\(s / 3600)h" }
+        return "\(s / 86400)d"
+    }
+}

@@ -1,0 +1,4 @@
+/// The `GET /v2/catalog/gpus` answer, `{"gpus": [GpuType...]}`.
+struct GPUCatalogDocument: Decodable {
+    let gpus: [GPUTypeDocument]
+}

@@ -1,0 +1,28 @@
+/// A number the service sends as a JSON number or, sometimes, as a string ("0.74").
+struct LenientNumber: Decodable {
+    let value: Double
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            value = number
+            return
+        }
+        let text = try container.decode(String.self)
+        guard let number = Double(text.trimmingHTTPSpaces()), number.isFinite else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a number")
+        }
+        value = number
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    fileprivate func trimmingHTTPSpaces() -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return self[start...end]
+    }
+}

@@ -1,0 +1,4 @@
+/// The `PodActionRequest` body, `{"action": "stop"}`.
+struct PodActionBody: Encodable {
+    let action: String
+}

@@ -1,0 +1,36 @@
+/// A `Pod` object of the v2 API, decoded leniently: only `id` is required; unknown fields and statuses, a
+/// missing `gpu`, `null` blocks, string costs and Go-style timestamps are all accepted.
+struct PodDocument: Decodable {
+    let pod: RunPodPod
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, status, gpu, cloud, dataCenterId, cost, image, env, createdAt, startedAt
+    }
+
+    private struct GPU: Decodable {
+        let id: String?
+        let count: LenientNumber?
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let gpu = try container.decodeIfPresent(GPU.self, forKey: .gpu)
+        pod = RunPodPod(
+            id: try container.decode(String.self, forKey: .id),
+            name: try container.decodeIfPresent(String.self, forKey: .name) ?? "",
+            status: RunPodPodStatus(rawValue: try container.decodeIfPresent(String.self, forKey: .status) ?? ""),
+            gpuTypeId: gpu?.id,
+            // The schema's default count is 1 when `gpu` is present; CPU pods have none.
+            gpuCount: gpu.map { $0.count.map { Int($0.value) } ?? 1 } ?? 0,
+            cloud: try container.decodeIfPresent(String.self, forKey: .cloud),
+            dataCenterId: try container.decodeIfPresent(String.self, forKey: .dataCenterId),
+            // Informational only: a cost that is neither a number nor a numeric string reads as 0 rather than
+            // hiding the pod from the autoscaler.
+            costPerHour: (try? container.decodeIfPresent(LenientNumber.self, forKey: .cost))?.value ?? 0,
+            image: try container.decodeIfPresent(String.self, forKey: .image),
+            env: (try? container.decodeIfPresent([String: String].self, forKey: .env)) ?? [:],
+            createdAt: try container.decodeIfPresent(String.self, forKey: .createdAt).flatMap(RunPodTimestamp.parse),
+            startedAt: try container.decodeIfPresent(String.self, forKey: .startedAt).flatMap(RunPodTimestamp.parse)
+        )
+    }
+}

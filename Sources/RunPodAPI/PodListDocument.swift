@@ -1,0 +1,4 @@
+/// The `GET /v2/pods` answer, `{"pods": [Pod...]}`.
+struct PodListDocument: Decodable {
+    let pods: [PodDocument]
+}

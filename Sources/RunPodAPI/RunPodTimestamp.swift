@@ -1,0 +1,53 @@
+import Foundation
+
+/// The timestamp formats the service has been seen to send.
+enum RunPodTimestamp {
+    /// Parses ISO-8601 with or without fractional seconds (`2026-03-13T20:00:00Z`,
+    /// `2026-03-13T20:00:00.123456+02:00`) and Go's `time.Time` default format
+    /// (`2025-12-16 17:44:56.726 +0000 UTC`, optionally followed by a monotonic reading `m=+0.001`).
+    /// Returns nil for anything else, including a zone name without a numeric offset other than UTC/GMT.
+    static func parse(_ text: String) -> Date? {
+        var scanner = TimestampScanner(text.trimmingCharacters(in: .whitespaces))
+        guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
+            let day = scanner.digits(2), scanner.skip(anyOf: "Tt ") != nil,
+            let hour = scanner.digits(2), scanner.skip(":"), let minute = scanner.digits(2), scanner.skip(":"),
+            let second = scanner.digits(2)
+        else { return nil }
+        var fraction = 0.0
+        if scanner.skip(".") || scanner.skip(",") {
+            guard let value = scanner.fraction() else { return nil }
+            fraction = value
+        }
+        scanner.skipSpaces()
+        var offsetSeconds = 0
+        var hasOffset = false
+        if scanner.skip(anyOf: "Zz") != nil {
+            hasOffset = true
+        } else if let sign = scanner.skip(anyOf: "+-") {
+            guard let hours = scanner.digits(2) else { return nil }
+            _ = scanner.skip(":")
+            guard let minutes = scanner.digits(2) else { return nil }
+            offsetSeconds = (hours * 3_600 + minutes * 60) * (sign == "-" ? -1 : 1)
+            hasOffset = true
+        }
+        // Go appends the zone's name: an abbreviation ("UTC", "CET") or, for zones without one, the offset again
+        // ("+03"). Only the numeric offset is trusted, so a name without one must mean UTC.
+        scanner.skipSpaces()
+        let zone = scanner.letters()
+        if !zone.isEmpty {
+            guard zone.count <= 5, zone == zone.uppercased() else { return nil }
+            if !hasOffset, zone != "UTC", zone != "GMT" {
+                return nil
+            }
+        } else if hasOffset, scanner.skip(anyOf: "+-") != nil {
+            guard scanner.digits(2) != nil else { return nil }
+            _ = scanner.digits(2)
+        }
+        scanner.skipSpaces()
+        guard scanner.isAtEnd || scanner.hasPrefix("m=") else { return nil }
+        return CivilTime.date(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+            fraction: fraction, offsetSeconds: offsetSeconds
+        )
+    }
+}

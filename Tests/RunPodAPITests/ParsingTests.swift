@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+@testable import RunPodAPI
+
+@Suite("Timestamps, Retry-After and statuses parse leniently")
+struct ParsingTests {
+    @Test(arguments: [
+        ("2026-03-13T20:00:00Z", 1_773_432_000.0),
+        ("2026-03-13T20:00:00.5Z", 1_773_432_000.5),
+        ("2026-03-13T20:00:00.123456789Z", 1_773_432_000.123456789),
+        ("2026-03-13T22:00:00+02:00", 1_773_432_000.0),
+        ("2026-03-13T15:00:00-0500", 1_773_432_000.0),
+        ("2026-03-13 20:00:00 +0000 UTC", 1_773_432_000.0),
+        ("2026-03-13 20:00:00.250 +0000 UTC", 1_773_432_000.25),
+        ("2026-03-13 21:00:00.250 +0100 CET", 1_773_432_000.25),
+        ("2026-03-13 20:00:00.25 +0000 UTC m=+0.000123", 1_773_432_000.25),
+        ("2026-03-13 23:00:00 +0300 +03", 1_773_432_000.0),
+        ("2026-03-13T20:00:00", 1_773_432_000.0),
+        ("2024-02-29T00:00:00Z", 1_709_164_800.0),
+    ])
+    func timestamps(_ text: String, _ expected: Double) throws {
+        let date = try #require(RunPodTimestamp.parse(text))
+        #expect(abs(date.timeIntervalSince1970 - expected) < 0.000_001, "\(text)")
+    }
+
+    @Test(arguments: [
+        "", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-03-13T20:00", "2026-03-13 20:00:00 CET",
+        "2026-03-13T20:00:00Z trailing", "2026-03-13T20:00:00Z UTCWHATEVER",
+    ])
+    func invalidTimestamps(_ text: String) {
+        #expect(RunPodTimestamp.parse(text) == nil)
+    }
+
+    @Test func retryAfter() {
+        let now = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
+        #expect(RetryAfter.seconds(from: "12", now: now) == 12)
+        #expect(RetryAfter.seconds(from: " 0 ", now: now) == 0)
+        #expect(RetryAfter.seconds(from: "1.5", now: now) == 1.5)
+        #expect(RetryAfter.seconds(from: "Sun, 06 Nov 1994 08:50:07 GMT", now: now) == 30)
+        #expect(RetryAfter.seconds(from: "Sun, 06 Nov 1994 08:49:00 GMT", now: now) == 0)
+        #expect(RetryAfter.seconds(from: "-3", now: now) == nil)
+        #expect(RetryAfter.seconds(from: "soon", now: now) == nil)
+    }
+
+    @Test func podStatusNeverFails() {
+        #expect(RunPodPodStatus(rawValue: "RUNNING") == .running)
+        #expect(RunPodPodStatus(rawValue: "exited") == .exited)
+        #expect(RunPodPodStatus(rawValue: "PROVISIONING") == .provisioning)
+        #expect(RunPodPodStatus(rawValue: "DEAD") == .other("DEAD"))
+        #expect(RunPodPodStatus(rawValue: "DEAD").description == "DEAD")
+        #expect(RunPodPodStatus.terminated.rawValue == "TERMINATED")
+    }
+
+    @Test func kindsDescribeThemselves() {
+        let kinds: [RunPodError.Kind] = [
+            .noCapacity, .rateLimited, .unauthorized, .forbidden, .paymentRequired, .notFound, .conflict,
+            .invalidRequest, .serverError, .transport, .decoding,
+        ]
+        #expect(Set(kinds).count == kinds.count)
+        #expect(kinds.map(\.description).contains("noCapacity"))
+    }
+}
