@@ -1,0 +1,185 @@
+"""The real binaries end to end: `serve` against a separate `emulator` process.
+
+Demand rises: exactly the pods the policy asks for appear, on the fallback GPU
+type when the first has no capacity, never past the caps. A SIGKILL in the
+middle of a scale-up (with a create whose answer was lost) converges with no
+duplicate and no orphan. Demand falls to zero: every pod goes after the idle
+period. The API key appears in no output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from support import BINARY, Scaler, wait_for
+
+API_KEY = "rk_e2e_SECRET_0123456789abcdef"
+ADA = "NVIDIA RTX 6000 Ada Generation"
+L40S = "NVIDIA L40S"
+
+
+class Emulator:
+    """`runpod-autoscaler emulator` as its own process, with the admin API."""
+
+    def __init__(self, workdir: Path, config_yaml: str):
+        self.workdir = workdir
+        (workdir / "emulator.yaml").write_text(config_yaml)
+        (workdir / "api-key").write_text(API_KEY + "\n")
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            [str(BINARY), "emulator", "--listen", "127.0.0.1:0", "--config", str(workdir / "emulator.yaml"),
+             "--api-key-file", str(workdir / "api-key")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._pump, daemon=True).start()
+        match = wait_for(lambda: next((m for m in (re.search(r"address=\"?([^\s\"]+)", l) for l in self.lines
+                                                      if "emulator listening" in l) if m), None),
+                         timeout=20, message=lambda: "emulator listening\n" + "\n".join(self.lines))
+        self.base = "http://" + match.group(1)
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def admin(self, method: str, path: str, body: dict | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            text = response.read()
+            return json.loads(text) if text else None
+
+    def live_pods(self) -> list[dict]:
+        return [p for p in self.admin("GET", "/admin/state")["pods"] if p["status"] != "TERMINATED"]
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+EMULATOR_YAML = f"""
+provisioningSeconds: 1
+startingSeconds: 1
+capacity:
+  "{ADA}": {{SECURE: 3, COMMUNITY: 0}}
+  "{L40S}": {{SECURE: 20, COMMUNITY: 20}}
+"""
+
+
+def serve(workdir: Path, emulator: Emulator, queue: int) -> Scaler:
+    return Scaler(
+        workdir,
+        config={
+            "runpod": {"endpoint": emulator.base, "reconcileSeconds": 0.5, "podNamePrefix": "e2e"},
+            "demand": {"pollSeconds": 1, "staleAfterSeconds": 30},
+        },
+        scaling={"scaleDownIdleSeconds": 2},
+        queue_depth=queue,
+        env={"RUNPOD_API_KEY": API_KEY},
+    ).start()
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    emu = Emulator(tmp_path, EMULATOR_YAML)
+    yield emu
+    emu.close()
+
+
+def test_scale_up_kill_restart_and_scale_down(tmp_path, emulator):
+    # 95 jobs, 4 local GPUs: burst 6. Ada has 3 GPUs of SECURE capacity, none in COMMUNITY.
+    first = serve(tmp_path / "serve1", emulator, queue=95)
+    try:
+        pods = wait_for(lambda: (lambda p: p if len(p) == 6 else None)(emulator.live_pods()), timeout=20,
+                        message=lambda: f"6 pods, have {emulator.live_pods()}\n{first.output()}")
+        gpus = sorted(p["gpu"]["id"] for p in pods)
+        assert gpus == [ADA] * 3 + [L40S] * 3, gpus
+        assert all(p["name"].startswith("e2e-media-burst-") for p in pods)
+
+        # The next create makes its pod but answers 500; the process dies mid scale-up.
+        emulator.admin("POST", "/admin/faults", {"kind": "serverErrorAfterCreate", "operations": ["create"], "count": 1})
+        first.set_demand(145)  # burst 11
+        wait_for(lambda: len(emulator.live_pods()) >= 7, timeout=20, message="the scale-up to start")
+        first.stop(signal.SIGKILL)
+    finally:
+        first.close()
+
+    second = serve(tmp_path / "serve2", emulator, queue=145)
+    try:
+        wait_for(lambda: len(emulator.live_pods()) == 11, timeout=30,
+                 message=lambda: f"11 pods, have {len(emulator.live_pods())}\n{second.output()}")
+        time.sleep(2)  # several reconcile passes: it must stay exactly at 11
+        pods = emulator.live_pods()
+        names = [p["name"] for p in pods]
+        assert len(pods) == 11 and len(set(names)) == 11, names
+        assert all(n.startswith("e2e-media-burst-") for n in names), "no orphan, no foreign name"
+        assert sum(p["costPerHour"] for p in pods) <= 15.0
+
+        # `pods` shows them (through the same API, with the key from the environment).
+        table = subprocess.run([str(BINARY), "pods", "--config", str(second.config_path)],
+                               env={**os.environ, "RUNPOD_API_KEY": API_KEY}, capture_output=True, text=True,
+                               timeout=30)
+        assert table.returncode == 0, table.stderr
+        assert table.stdout.count("media/burst") == 11
+        assert "11 pods" in table.stdout
+
+        # Demand to zero: everything goes after the idle period (2 s).
+        second.set_demand(0)
+        wait_for(lambda: not emulator.live_pods(), timeout=20,
+                 message=lambda: f"all pods gone, have {emulator.live_pods()}\n{second.output()}")
+
+        metrics = urllib.request.urlopen(metrics_url(second), timeout=5).read().decode()
+        assert 'runpod_autoscaler_pod_creations_total{pool="media/burst"' in metrics
+        assert "runpod_autoscaler_pod_terminations_total" in metrics
+        check = subprocess.run([str(BINARY), "check", "--config", str(second.config_path)],
+                               env={**os.environ, "RUNPOD_API_KEY": API_KEY}, capture_output=True, text=True,
+                               timeout=30)
+        everything = "\n".join([second.output(), metrics, table.stdout, table.stderr, check.stdout, check.stderr,
+                                *emulator.lines])
+        assert API_KEY not in everything
+        assert "SECRET" not in everything
+    finally:
+        second.close()
+
+
+def test_emulator_refuses_a_wrong_key_and_creates_stop(tmp_path, emulator):
+    scaler = Scaler(
+        tmp_path / "serve",
+        config={"runpod": {"endpoint": emulator.base, "reconcileSeconds": 0.5}},
+        queue_depth=95, env={"RUNPOD_API_KEY": "rk_wrong_key_value"},
+    ).start()
+    try:
+        ready = wait_for(lambda: readyz(scaler)[0] == 503 and "RunPod" in readyz(scaler)[1], timeout=15,
+                         message=lambda: f"/readyz to report the refusal: {readyz(scaler)}")
+        assert ready
+        assert emulator.live_pods() == []
+        assert "rk_wrong_key_value" not in scaler.output()
+    finally:
+        scaler.close()
+
+
+def metrics_url(scaler: Scaler) -> str:
+    line = next(l for l in scaler.stderr_text().splitlines() if "http listening" in l)
+    return "http://" + re.search(r"address=\"?([^\s\"]+)", line).group(1) + "/metrics"
+
+
+def readyz(scaler: Scaler) -> tuple[int, str]:
+    url = metrics_url(scaler).replace("/metrics", "/readyz")
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
