@@ -63,7 +63,7 @@ generate: deps-system
 	scripts/generate.sh "$$($(SWIFT) build -c release --show-bin-path)/protoc-gen-swift"
 
 # Generated code (Sources/ScalerProtos) is left as protoc-gen-swift wrote it.
-FORMAT_PATHS := Package.swift $(filter-out Sources/ScalerProtos Sources/CGRPCShim,$(wildcard Sources/*)) $(wildcard Tests/*Tests)
+FORMAT_PATHS := Package.swift $(filter-out Sources/ScalerProtos Sources/CGRPCShim Sources/CCurlShim,$(wildcard Sources/*)) $(wildcard Tests/*Tests) Tests/TestSupport
 
 lint:
 	$(SWIFT) format lint --strict --recursive --configuration .swift-format $(FORMAT_PATHS)

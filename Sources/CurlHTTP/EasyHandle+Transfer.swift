@@ -38,6 +38,9 @@ extension EasyHandle {
         // Stops early when Content-Length already says too much; the write callback catches the rest.
         try set(CURLOPT_MAXFILESIZE_LARGE, size: configuration.maxResponseBytes, "CURLOPT_MAXFILESIZE_LARGE")
         try configureMethod(of: request)
+        // libcurl silently re-sends a request whose reused connection died before an
+        // answer. For a POST that could create a second pod, so it gets a fresh connection.
+        try set(CURLOPT_FRESH_CONNECT, request.isIdempotent ? 0 : 1, "CURLOPT_FRESH_CONNECT")
         var lines = request.headers.map { "\($0.name): \($0.value)" }
         if request.body != nil, !request.headers.contains(where: { $0.name.lowercased() == "expect" }) {
             // No `Expect: 100-continue` round trip (and its one-second wait) before sending a body.

@@ -8,6 +8,7 @@ import Testing
         pools:
           - name: burst
             namespace: media
+            template: {image: "worker:1"}
         """
 
     func load(_ yaml: String, env: [String: String] = [:], set: [String] = []) throws(ConfigError) -> AutoscalerConfig {
@@ -122,11 +123,15 @@ import Testing
     @Test(arguments: [
         ("pools: []\n", "pools", "at least one pool"),
         ("pools:\n  - name: Burst\n", "pools[0].name", "DNS label"),
-        ("pools:\n  - name: b\n  - name: b\n", "pools[1].name", "twice"),
+        (
+            "pools:\n  - {name: b, template: {image: w}}\n  - {name: b, template: {image: w}}\n", "pools[1].name",
+            "twice"
+        ),
         ("pools:\n  - name: b\n    template: {clouds: [SPOT]}\n", "pools[0].template.clouds", "SECURE or COMMUNITY"),
         ("pools:\n  - name: b\n    scaling: {jobsPerWorker: 0}\n", "pools[0].scaling.jobsPerWorker", "at least 1"),
         ("pools:\n  - name: b\n    scalng: {}\n", "pools[0].scalng", "unknown key"),
         ("pools:\n  - name: b\n    maxCostPerHour: -3\n", "pools[0].maxCostPerHour", "positive"),
+        ("pools:\n  - name: b\n", "pools[0].template", "image or templateId"),
     ])
     func badPoolsAreReportedByIndex(yaml: String, key: String, reason: String) throws {
         let failure = try #require(error(yaml))
@@ -152,7 +157,7 @@ import Testing
 
     @Test func renderingRedactsSecrets() throws {
         let config = try load(
-            "pools:\n  - name: b\n    template: {env: {HF_TOKEN: hf_supersecret}}\n",
+            "pools:\n  - name: b\n    template: {image: w, env: {HF_TOKEN: hf_supersecret}}\n",
             env: ["RUNPOD_API_KEY": "rk_live_topsecret"])
         let text = ConfigRenderer.render(config)
         #expect(!text.contains("topsecret"))

@@ -181,6 +181,7 @@ def default_config(demand_path: Path) -> dict:
                 "namespace": POOL_NS,
                 "maxReplicas": 20,
                 "maxCostPerHour": 15.0,
+                "template": {"image": "ghcr.io/example/media-gpu-worker:1"},
                 "scaling": {
                     "jobsPerWorker": 10,
                     "activationQueueDepth": 5,

@@ -106,14 +106,18 @@ def test_scale_up_kill_restart_and_scale_down(tmp_path, emulator):
         pods = wait_for(lambda: (lambda p: p if len(p) == 6 else None)(emulator.live_pods()), timeout=20,
                         message=lambda: f"6 pods, have {emulator.live_pods()}\n{first.output()}")
         gpus = sorted(p["gpu"]["id"] for p in pods)
-        assert gpus == [ADA] * 3 + [L40S] * 3, gpus
+        assert gpus == sorted([ADA] * 3 + [L40S] * 3), gpus
         assert all(p["name"].startswith("e2e-media-burst-") for p in pods)
 
         # The next create makes its pod but answers 500; the process dies mid scale-up.
         emulator.admin("POST", "/admin/faults", {"kind": "serverErrorAfterCreate", "operations": ["create"], "count": 1})
+        # Later creates answer slowly, so the kill lands in the middle of the scale-up.
+        emulator.admin("POST", "/admin/faults",
+                       {"kind": "slow", "operations": ["create"], "delaySeconds": 0.5, "count": 6})
         first.set_demand(145)  # burst 11
         wait_for(lambda: len(emulator.live_pods()) >= 7, timeout=20, message="the scale-up to start")
         first.stop(signal.SIGKILL)
+        assert len(emulator.live_pods()) < 11, "killed before the scale-up finished"
     finally:
         first.close()
 
@@ -172,7 +176,8 @@ def test_emulator_refuses_a_wrong_key_and_creates_stop(tmp_path, emulator):
 
 
 def metrics_url(scaler: Scaler) -> str:
-    line = next(l for l in scaler.stderr_text().splitlines() if "http listening" in l)
+    line = wait_for(lambda: next((l for l in scaler.stderr_text().splitlines() if "http listening" in l), None),
+                    timeout=10, message="the 'http listening' line")
     return "http://" + re.search(r"address=\"?([^\s\"]+)", line).group(1) + "/metrics"
 
 

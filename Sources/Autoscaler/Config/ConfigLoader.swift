@@ -252,6 +252,11 @@ public enum ConfigLoader {
                     origin: o, key: "\(p).template.clouds",
                     reason: "unknown cloud \"\(cloud)\"; expected SECURE or COMMUNITY")
             }
+            if pool.template.image.isEmpty && pool.template.templateId.isEmpty {
+                throw ConfigError(
+                    origin: o, key: "\(p).template",
+                    reason: "image or templateId is required (or set RUNPOD_TEMPLATE_ID)")
+            }
         }
     }
 

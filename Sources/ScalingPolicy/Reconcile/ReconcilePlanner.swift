@@ -64,7 +64,7 @@ public enum ReconcilePlanner {
                 blocked = "creates stopped: \(stopped)"
             } else if let until = input.createsBlockedUntil, until > now {
                 blocked =
-                    "creates paused for \(Int(until.timeIntervalSince(now).rounded(.up)))s (rate limit or server errors)"
+                    "creates paused for \(Int(until.timeIntervalSince(now).rounded(.up)))s after RunPod errors (429 Retry-After or backoff)"
             } else if let lost = lostAnswer {
                 blocked = "looking for \(lost.name) (create answer lost) in the next list"
             } else {
