@@ -184,6 +184,19 @@ import Testing
         await h.shutdown()
     }
 
+    @Test func aSlowAnswerPastTheTimeoutIsALostAnswer() async throws {
+        let h = try await H(httpTimeout: .milliseconds(300))
+        // The emulator creates the pod, then answers after 1 s: the client has given up.
+        h.emulator.addFault(FaultRule(kind: .slow, operations: ["create"], count: 1, delaySeconds: 1))
+        h.setDesired(2)
+        await h.step()
+        #expect(h.pods.count == 1, "the slow create made its pod; creates then back off")
+        for _ in 0..<4 { await h.step(5) }
+        #expect(h.pods.count == 2)
+        #expect(Set(h.pods.map(\.name)).count == 2)
+        await h.shutdown()
+    }
+
     @Test func maxCostHoldsWhilePodsProvision() async throws {
         var pool = H.defaultPool()
         pool.maxCostPerHour = 2.5

@@ -45,7 +45,7 @@ final class ReconcilerHarness: Sendable {
     init(
         pool: PoolSpec = defaultPool(), emulator configuration: EmulatorConfiguration = EmulatorConfiguration(),
         clock: ManualClock = ManualClock(t0), prefix: String = "rpa", dryRun: Bool = false,
-        existing: RunPodEmulator? = nil, desiredFromPolicy: Bool = false
+        existing: RunPodEmulator? = nil, desiredFromPolicy: Bool = false, httpTimeout: Duration = .seconds(2)
     ) async throws {
         self.clock = clock
         self.pool = pool
@@ -55,7 +55,7 @@ final class ReconcilerHarness: Sendable {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         emulator = existing ?? RunPodEmulator(configuration: configuration, logger: logger, now: { clock.now })
         let port = existing == nil ? try await emulator.start() : (emulator.port ?? 0)
-        http = HTTPClient(configuration: .init(timeout: .seconds(2)))
+        http = HTTPClient(configuration: .init(timeout: httpTimeout))
         store = ScalerStateStore(
             inputs: ScalerInputs(
                 pools: [pool], demand: SourceStatus(name: "test", location: "-"),

@@ -36,7 +36,7 @@ KEDA_PROTO = SHARED / "reference" / "keda" / "externalscaler.proto"
 STARTUP_TIMEOUT = 20.0
 # The listening line holds both, in either order (swift-log puts metadata before the message).
 LISTENING_TEXT = "grpc server listening"
-ADDRESS_RE = re.compile(r"\baddress=\"?([^\s\"]+)\"?")
+ADDRESS_RE = re.compile(r'\baddress"?[=:]"?([^\s",]+)')
 
 # The pool every test config defines, as `namespace/name`.
 POOL_NS = "media"

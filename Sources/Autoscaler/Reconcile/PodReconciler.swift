@@ -417,7 +417,10 @@ public final class PodReconciler: Sendable {
         published.withLock { $0[spec.id] = status }
         metrics?.recordPool(spec.id, desired: desired, podsByStatus: byStatus, costPerHour: plan.costPerHour)
         let unavailable = memory.withLock { $0.unavailableUntil }
-        for (offering, until) in unavailable { metrics?.setOfferingUnavailable(offering, until > now()) }
+        // Every offering of the pool is reported, 0 when usable, so alerts can rely on the series.
+        for offering in Offering.fallbackOrder(spec.template) {
+            metrics?.setOfferingUnavailable(offering, (unavailable[offering] ?? .distantPast) > now())
+        }
     }
 
     /// Logs a pool's summary when it differs from the last one logged.
