@@ -11,7 +11,7 @@ APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compil
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
-.PHONY: config-reference help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
+.PHONY: bench config-reference help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
 
 help:
 	@echo "make run       build and serve the example config (demand from examples/demand.json)"
@@ -20,6 +20,7 @@ help:
 	@echo "make build     debug build"
 	@echo "make generate  regenerate Sources/ScalerProtos from proto/"
 	@echo "make lint      check formatting (swift format)"
+	@echo "make bench     server CPU per GetMetrics call and memory (release build)"
 
 ## System packages, installed only when missing.
 deps-system:
@@ -56,6 +57,11 @@ test-unit:
 
 test-e2e: deps-python
 	RPA_BINARY=$(abspath $(BINARY)) $(VENV)/bin/pytest -q Tests/e2e
+
+## Server CPU per GetMetrics call and memory, on a release build (see bench/).
+bench: deps
+	$(SWIFT) build -c release --product runpod-autoscaler
+	$(VENV)/bin/python bench/grpc_cpu_per_call.py .build/release/runpod-autoscaler
 
 ## Regenerate the protobuf code (protoc-gen-swift built from the pinned swift-protobuf).
 generate: deps-system
