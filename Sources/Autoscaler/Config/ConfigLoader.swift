@@ -220,6 +220,16 @@ public enum ConfigLoader {
                     "must be greater than demand.pollSeconds (\(c.demand.pollSeconds)), or every reading goes stale before the next"
             )
         }
+        if c.demand.source == .prometheus {
+            let url = c.demand.prometheusURL
+            if !url.hasPrefix("http://") && !url.hasPrefix("https://") {
+                throw ConfigError(
+                    origin: o, key: "demand.prometheus.url", reason: "expected an http(s):// URL, got \"\(url)\"")
+            }
+            if c.demand.queueDepthQuery.isEmpty {
+                throw ConfigError(origin: o, key: "demand.prometheus.queueDepthQuery", reason: "is required")
+            }
+        }
         if c.demand.source == .file && c.demand.filePath.isEmpty {
             throw ConfigError(origin: o, key: "demand.file.path", reason: "is required with demand.source: file")
         }

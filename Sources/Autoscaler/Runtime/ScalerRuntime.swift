@@ -223,9 +223,10 @@ public final class ScalerRuntime: Sendable {
         case .file:
             return FileDemandSource(path: config.demand.filePath)
         case .prometheus:
-            throw ConfigError(
-                origin: config.origin, key: "demand.source",
-                reason: "prometheus is not available in this version yet; use file")
+            return PrometheusDemandSource(
+                url: config.demand.prometheusURL, queueDepthQuery: config.demand.queueDepthQuery,
+                latencyP95Query: config.demand.latencyP95Query,
+                http: HTTPClient(configuration: .init(timeout: .seconds(10), maxConcurrentTransfers: 1)))
         }
     }
 
