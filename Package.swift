@@ -33,6 +33,11 @@ let package = Package(
         .target(name: "CurlHTTP", dependencies: ["CCurlShim"]),
         // The RunPod REST v2 client: pods, actions, the GPU catalog, typed errors.
         .target(name: "RunPodAPI", dependencies: ["CurlHTTP"]),
+        // A minimal Kubernetes REST client: in-cluster config and kubeconfig, JSON objects.
+        .target(
+            name: "KubeClient",
+            dependencies: ["CurlHTTP", .product(name: "Yams", package: "Yams")]
+        ),
         // The built-in RunPod REST v2 emulator with fault injection.
         .target(
             name: "RunPodEmulator",
@@ -66,6 +71,7 @@ let package = Package(
                 "RunPodAPI",
                 "CurlHTTP",
                 "RunPodEmulator",
+                "KubeClient",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -82,6 +88,7 @@ let package = Package(
                 "RunPodAPI",
                 "CurlHTTP",
                 "RunPodEmulator",
+                "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,6 +99,10 @@ let package = Package(
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: ["KubeClient", "CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "RunPodAPITests",
@@ -113,6 +124,7 @@ let package = Package(
                 "ScalingPolicy",
                 "LibGRPCServer",
                 "TestSupport",
+                "KubeClient",
                 "RunPodAPI",
                 "RunPodEmulator",
                 "CurlHTTP",

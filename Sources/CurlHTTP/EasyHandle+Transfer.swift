@@ -27,9 +27,7 @@ extension EasyHandle {
         // The defaults already verify, stated here so no later edit can quietly turn verification off.
         try set(CURLOPT_SSL_VERIFYPEER, 1, "CURLOPT_SSL_VERIFYPEER")
         try set(CURLOPT_SSL_VERIFYHOST, 2, "CURLOPT_SSL_VERIFYHOST")
-        if let caFile = configuration.caFile {
-            try set(CURLOPT_CAINFO, caFile, "CURLOPT_CAINFO")
-        }
+        try configureTLSIdentity(configuration)
         // nil leaves libcurl's own http_proxy / https_proxy / no_proxy handling in place; "" disables proxies.
         if let proxy = configuration.proxy {
             try set(CURLOPT_PROXY, proxy, "CURLOPT_PROXY")

@@ -65,6 +65,22 @@ final class EasyHandle: @unchecked Sendable {
         try checkCurl(rpa_curl_set_string(handle, option, value), "setting \(name)")
     }
 
+    /// An option that takes a `struct curl_blob` (PEM certificates and keys); libcurl copies the bytes.
+    func set(_ option: CURLoption, blob value: String, _ name: String) throws(HTTPClientError) {
+        var bytes = Array(value.utf8)
+        let code = bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                rpa_curl_set_blob(handle, option, $0, buffer.count)
+            }
+        }
+        try checkCurl(code, "setting \(name)")
+    }
+
+    /// Sets a string option to NULL.
+    func clear(_ option: CURLoption, _ name: String) throws(HTTPClientError) {
+        try checkCurl(rpa_curl_clear_string(handle, option), "clearing \(name)")
+    }
+
     /// The request body, copied by libcurl (CURLOPT_COPYPOSTFIELDS after its size, so binary bodies work). This
     /// also makes the request a POST; set CURLOPT_CUSTOMREQUEST afterwards for another method.
     func setBody(_ body: [UInt8]) throws(HTTPClientError) {

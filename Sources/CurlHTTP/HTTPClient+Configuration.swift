@@ -16,6 +16,20 @@ extension HTTPClient {
         public var proxy: String?
         /// A PEM bundle of CA certificates to verify servers with, instead of the system store.
         public var caFile: String?
+        /// PEM text of the CA certificates to verify servers with: only these are trusted (the system store and
+        /// ``caFile`` are not consulted). Sent to libcurl as `CURLOPT_CAINFO_BLOB`.
+        public var caPEM: String?
+        /// PEM text of the client certificate (and any intermediates) to present to servers that ask for one.
+        /// Exclusive with ``clientCertificateFile``.
+        public var clientCertificatePEM: String?
+        /// PEM text of the client certificate's private key. Never shown by ``description`` or in an error.
+        /// Exclusive with ``clientKeyFile``; needs a client certificate.
+        public var clientKeyPEM: String?
+        /// Path of a PEM file with the client certificate. Exclusive with ``clientCertificatePEM``.
+        public var clientCertificateFile: String?
+        /// Path of a PEM file with the client certificate's private key. Exclusive with ``clientKeyPEM``; when
+        /// neither is set the key is looked for in the certificate's own PEM.
+        public var clientKeyFile: String?
 
         /// Creates a configuration.
         public init(
@@ -25,7 +39,12 @@ extension HTTPClient {
             maxConcurrentTransfers: Int = 4,
             userAgent: String = "runpod-autoscaler",
             proxy: String? = nil,
-            caFile: String? = nil
+            caFile: String? = nil,
+            caPEM: String? = nil,
+            clientCertificatePEM: String? = nil,
+            clientKeyPEM: String? = nil,
+            clientCertificateFile: String? = nil,
+            clientKeyFile: String? = nil
         ) {
             self.connectTimeout = connectTimeout
             self.timeout = timeout
@@ -34,6 +53,11 @@ extension HTTPClient {
             self.userAgent = userAgent
             self.proxy = proxy
             self.caFile = caFile
+            self.caPEM = caPEM
+            self.clientCertificatePEM = clientCertificatePEM
+            self.clientKeyPEM = clientKeyPEM
+            self.clientCertificateFile = clientCertificateFile
+            self.clientKeyFile = clientKeyFile
         }
     }
 }

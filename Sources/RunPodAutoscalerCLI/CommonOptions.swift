@@ -1,6 +1,7 @@
 import ArgumentParser
 import Autoscaler
 import Foundation
+import KubeClient
 
 /// The options every config-reading command takes.
 struct CommonOptions: ParsableArguments {
@@ -52,6 +53,25 @@ struct CommonOptions: ParsableArguments {
             }
             loaded.runpod.endpoint = "emulator"
         }
+        if loaded.kubernetes.identity.isEmpty {
+            loaded.kubernetes.identity =
+                "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        }
         return loaded
+    }
+
+    /// The cluster to use in Kubernetes mode: in-cluster, or the kubeconfig.
+    func kubeConfig(for config: AutoscalerConfig) throws -> KubeConfig? {
+        guard config.kubernetes.active else { return nil }
+        do {
+            if config.kubernetes.inCluster && config.kubernetes.kubeconfig.isEmpty {
+                return try KubeConfig.inCluster(environment: ProcessInfo.processInfo.environment)
+            }
+            return try KubeConfig.kubeconfig(
+                path: config.kubernetes.kubeconfig,
+                context: config.kubernetes.context.isEmpty ? nil : config.kubernetes.context)
+        } catch {
+            throw ConfigError(origin: config.origin, key: "kubernetes", reason: "\(error)")
+        }
     }
 }

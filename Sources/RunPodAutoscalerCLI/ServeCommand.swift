@@ -2,6 +2,7 @@ import ArgumentParser
 import Autoscaler
 import Dispatch
 import Foundation
+import KubeClient
 
 /// `serve`: the scaler (and, in later releases, the reconciler) until SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -16,8 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
         var settings = options
         if dryRun { settings.settings.append("dryRun=true") }
         let config: AutoscalerConfig
+        let kube: KubeConfig?
         do {
             config = try settings.loadConfig()
+            kube = try settings.kubeConfig(for: config)
         } catch let error as ConfigError {
             FileHandle.standardError.write(Data("runpod-autoscaler: invalid configuration: \(error)\n".utf8))
             throw ExitCode(2)
@@ -25,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = LogSetup.bootstrap(level: config.log.level, format: config.log.format)
         let runtime: ScalerRuntime
         do {
-            runtime = try ScalerRuntime(config: config, logger: logger)
+            runtime = try ScalerRuntime(config: config, kube: kube, logger: logger)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode(2)

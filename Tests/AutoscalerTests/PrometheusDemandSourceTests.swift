@@ -10,7 +10,8 @@ import Testing
     }
 
     @Test func readsAVectorOfOneSeries() throws {
-        let json = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1764000000.123,"42"]}]}}"#
+        let json =
+            #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1764000000.123,"42"]}]}}"#
         #expect(try value(json) == 42)
     }
 
@@ -23,14 +24,17 @@ import Testing
     }
 
     @Test func nanAndInfinitiesAreNumbers() throws {
-        let nan = try value(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"NaN"]}]}}"#)
+        let nan = try value(
+            #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"NaN"]}]}}"#)
         #expect(nan?.isNaN == true)
-        let inf = try value(#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"+Inf"]}]}}"#)
+        let inf = try value(
+            #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"+Inf"]}]}}"#)
         #expect(inf == .infinity)
     }
 
     @Test func severalSeriesMustBeAggregated() {
-        let json = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"1"},"value":[1,"1"]},{"metric":{"a":"2"},"value":[1,"2"]}]}}"#
+        let json =
+            #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"1"},"value":[1,"1"]},{"metric":{"a":"2"},"value":[1,"2"]}]}}"#
         #expect { try value(json) } throws: { "\($0)".contains("2 series") && "\($0)".contains("sum(") }
     }
 

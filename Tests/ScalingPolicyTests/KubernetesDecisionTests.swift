@@ -4,26 +4,27 @@ import Testing
 @testable import ScalingPolicy
 
 @Suite struct LabelSelectorTests {
-    @Test(arguments: [
-        ("app=gpu-worker", ["app": "gpu-worker"], true),
-        ("app=gpu-worker", ["app": "other"], false),
-        ("app==gpu-worker", ["app": "gpu-worker"], true),
-        ("app!=gpu-worker", ["app": "other"], true),
-        ("app!=gpu-worker", [:], true),
-        ("app!=gpu-worker", ["app": "gpu-worker"], false),
-        ("env in (a, b)", ["env": "b"], true),
-        ("env in (a,b)", ["env": "c"], false),
-        ("env in (a,b)", [:], false),
-        ("env notin (a,b)", ["env": "c"], true),
-        ("env notin (a,b)", [:], true),
-        ("gpu", ["gpu": ""], true),
-        ("gpu", [:], false),
-        ("!spot", [:], true),
-        ("!spot", ["spot": "yes"], false),
-        ("app=gpu-worker,tier in (burst,local),!spot", ["app": "gpu-worker", "tier": "local"], true),
-        ("app=gpu-worker,tier in (burst,local),!spot", ["app": "gpu-worker", "tier": "local", "spot": "1"], false),
-        ("", ["anything": "x"], true),
-    ] as [(String, [String: String], Bool)])
+    @Test(
+        arguments: [
+            ("app=gpu-worker", ["app": "gpu-worker"], true),
+            ("app=gpu-worker", ["app": "other"], false),
+            ("app==gpu-worker", ["app": "gpu-worker"], true),
+            ("app!=gpu-worker", ["app": "other"], true),
+            ("app!=gpu-worker", [:], true),
+            ("app!=gpu-worker", ["app": "gpu-worker"], false),
+            ("env in (a, b)", ["env": "b"], true),
+            ("env in (a,b)", ["env": "c"], false),
+            ("env in (a,b)", [:], false),
+            ("env notin (a,b)", ["env": "c"], true),
+            ("env notin (a,b)", [:], true),
+            ("gpu", ["gpu": ""], true),
+            ("gpu", [:], false),
+            ("!spot", [:], true),
+            ("!spot", ["spot": "yes"], false),
+            ("app=gpu-worker,tier in (burst,local),!spot", ["app": "gpu-worker", "tier": "local"], true),
+            ("app=gpu-worker,tier in (burst,local),!spot", ["app": "gpu-worker", "tier": "local", "spot": "1"], false),
+            ("", ["anything": "x"], true),
+        ] as [(String, [String: String], Bool)])
     func matches(selector: String, labels: [String: String], expected: Bool) throws {
         #expect(try LabelSelector(selector).matches(labels) == expected)
     }
@@ -42,7 +43,8 @@ import Testing
         ClusterNode(name: name, ready: ready, unschedulable: cordoned, allocatableGPUs: gpus)
     }
 
-    func pod(_ name: String, on node: String?, gpus: Int, app: String = "other", phase: String = "Running") -> ClusterPod
+    func pod(_ name: String, on node: String?, gpus: Int, app: String = "other", phase: String = "Running")
+        -> ClusterPod
     {
         ClusterPod(namespace: "media", name: name, nodeName: node, phase: phase, labels: ["app": app], gpus: gpus)
     }
@@ -94,13 +96,15 @@ import Testing
 
     func lease(_ holder: String?, renewed: Double = 0, transitions: Int = 3) -> LeaseRecord {
         LeaseRecord(
-            holder: holder, leaseDurationSeconds: 15, acquireTime: Self.t0, renewTime: Self.t0.addingTimeInterval(renewed),
+            holder: holder, leaseDurationSeconds: 15, acquireTime: Self.t0,
+            renewTime: Self.t0.addingTimeInterval(renewed),
             transitions: transitions, resourceVersion: "42")
     }
 
     @Test func createsAMissingLease() {
-        guard case .create(let record) = LeaderElection.next(
-            identity: "a", observed: nil, observedChangedAt: Self.t0, now: Self.t0, settings: settings)
+        guard
+            case .create(let record) = LeaderElection.next(
+                identity: "a", observed: nil, observedChangedAt: Self.t0, now: Self.t0, settings: settings)
         else {
             Issue.record("no create")
             return
@@ -165,6 +169,7 @@ import Testing
             !LeaderElection.isLeader(
                 identity: "a", observed: lease("b"), lastRenewedAt: renewed, now: renewed, settings: settings))
         #expect(
-            !LeaderElection.isLeader(identity: "a", observed: mine, lastRenewedAt: nil, now: renewed, settings: settings))
+            !LeaderElection.isLeader(
+                identity: "a", observed: mine, lastRenewedAt: nil, now: renewed, settings: settings))
     }
 }

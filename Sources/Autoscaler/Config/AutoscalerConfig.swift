@@ -55,8 +55,19 @@ public struct AutoscalerConfig: Sendable {
 
     public struct Kubernetes: Sendable {
         public var enabled = "auto"
+        public var kubeconfig = ""
+        public var context = ""
+        public var pollSeconds = 5.0
         public var leaseName = "runpod-autoscaler"
         public var leaseNamespace = "platform"
+        public var leaseDurationSeconds = 15.0
+        public var renewDeadlineSeconds = 10.0
+        public var retryPeriodSeconds = 2.0
+        public var identity = ""
+        /// Resolved from `enabled`: pools are RunPodPool objects, not `pools`.
+        public var active = false
+        /// Where the client configuration comes from when active.
+        public var inCluster = false
     }
 
     public struct Log: Sendable {
@@ -73,6 +84,9 @@ public struct AutoscalerConfig: Sendable {
     public var log = Log()
     public var dryRun = false
     public var pools: [PoolSpec] = []
+    /// Template defaults from the platform's RUNPOD_* variables, for pools of
+    /// RunPodPool objects too.
+    public var poolDefaults = PoolDefaults()
     /// Where the file part came from, for messages.
     public var origin = "(defaults)"
 

@@ -48,6 +48,13 @@ public enum ConfigLoader {
         var reader = ConfigReader(file: origin, root: root, overrides: overrides)
         var config = try read(&reader)
         config.origin = origin
+        config.kubernetes.inCluster = !(environment["KUBERNETES_SERVICE_HOST"] ?? "").isEmpty
+        if config.kubernetes.kubeconfig.isEmpty { config.kubernetes.kubeconfig = environment["KUBECONFIG"] ?? "" }
+        switch config.kubernetes.enabled {
+        case "true": config.kubernetes.active = true
+        case "false": config.kubernetes.active = false
+        default: config.kubernetes.active = config.kubernetes.inCluster || !config.kubernetes.kubeconfig.isEmpty
+        }
         if let unknown = reader.unknownKeys().first {
             throw ConfigError(
                 origin: origin, key: unknown, reason: "unknown key (misspelt, or not a setting of this version)")
@@ -93,29 +100,32 @@ public enum ConfigLoader {
         c.local.workerSelector = try r.string("local.workerSelector", c.local.workerSelector)
 
         c.kubernetes.enabled = try r.string("kubernetes.enabled", c.kubernetes.enabled)
+        c.kubernetes.kubeconfig = try r.string("kubernetes.kubeconfig", "")
+        c.kubernetes.context = try r.string("kubernetes.context", "")
+        c.kubernetes.pollSeconds = try r.double("kubernetes.pollSeconds", c.kubernetes.pollSeconds, allowZero: false)
         c.kubernetes.leaseName = try r.string("kubernetes.leaderElection.leaseName", c.kubernetes.leaseName)
         c.kubernetes.leaseNamespace = try r.string("kubernetes.leaderElection.namespace", c.kubernetes.leaseNamespace)
+        c.kubernetes.leaseDurationSeconds = try r.double(
+            "kubernetes.leaderElection.leaseDurationSeconds", c.kubernetes.leaseDurationSeconds, allowZero: false)
+        c.kubernetes.renewDeadlineSeconds = try r.double(
+            "kubernetes.leaderElection.renewDeadlineSeconds", c.kubernetes.renewDeadlineSeconds, allowZero: false)
+        c.kubernetes.retryPeriodSeconds = try r.double(
+            "kubernetes.leaderElection.retryPeriodSeconds", c.kubernetes.retryPeriodSeconds, allowZero: false)
+        c.kubernetes.identity = try r.string("kubernetes.leaderElection.identity", "")
 
         c.log.level = try r.string("log.level", c.log.level)
         c.log.format = try r.string("log.format", c.log.format)
         c.dryRun = try r.bool("dryRun", false)
 
-        let defaults = PoolDefaults(
+        c.poolDefaults = PoolDefaults(
             templateId: try r.string("pools.template.templateId", ""),
             networkVolumeId: try r.string("pools.template.networkVolumeId", ""),
             gpuTypeId: try r.string("pools.template.gpuTypeId", "")
         )
         for index in 0..<(try r.count("pools")) {
-            c.pools.append(try readPool(&r, at: "pools[\(index)]", defaults: defaults))
+            c.pools.append(try readPool(&r, at: "pools[\(index)]", defaults: c.poolDefaults))
         }
         return c
-    }
-
-    /// Pool template defaults from the platform's RUNPOD_* variables.
-    private struct PoolDefaults {
-        var templateId: String
-        var networkVolumeId: String
-        var gpuTypeId: String
     }
 
     private static func readPool(_ r: inout ConfigReader, at p: String, defaults: PoolDefaults) throws(ConfigError)
@@ -233,8 +243,29 @@ public enum ConfigLoader {
         if c.demand.source == .file && c.demand.filePath.isEmpty {
             throw ConfigError(origin: o, key: "demand.file.path", reason: "is required with demand.source: file")
         }
-        if c.pools.isEmpty {
-            throw ConfigError(origin: o, key: "pools", reason: "at least one pool is required in standalone mode")
+        if c.pools.isEmpty && !c.kubernetes.active {
+            throw ConfigError(
+                origin: o, key: "pools",
+                reason: "at least one pool is required in standalone mode (Kubernetes mode reads RunPodPool objects)")
+        }
+        if c.local.source == .kubernetes && !c.kubernetes.active {
+            throw ConfigError(
+                origin: o, key: "local.source",
+                reason: "kubernetes needs a cluster: run in one, set $KUBECONFIG or kubernetes.kubeconfig")
+        }
+        for (key, selector) in [
+            ("local.nodeSelector", c.local.nodeSelector), ("local.workerSelector", c.local.workerSelector),
+        ] {
+            do {
+                _ = try LabelSelector(selector)
+            } catch {
+                throw ConfigError(origin: o, key: key, reason: error.reason)
+            }
+        }
+        if c.kubernetes.renewDeadlineSeconds >= c.kubernetes.leaseDurationSeconds {
+            throw ConfigError(
+                origin: o, key: "kubernetes.leaderElection.renewDeadlineSeconds",
+                reason: "must be shorter than leaseDurationSeconds, or two leaders could act at once")
         }
         var seen = Set<PoolID>()
         for (index, pool) in c.pools.enumerated() {

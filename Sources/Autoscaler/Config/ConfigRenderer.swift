@@ -56,10 +56,19 @@ public enum ConfigRenderer {
         line(1, "nodeSelector: \(q(c.local.nodeSelector))")
         line(1, "workerSelector: \(q(c.local.workerSelector))")
         line(0, "kubernetes:")
-        line(1, "enabled: \(c.kubernetes.enabled)")
         line(
-            1, "leaderElection: {leaseName: \(q(c.kubernetes.leaseName)), namespace: \(q(c.kubernetes.leaseNamespace))}"
-        )
+            1,
+            "enabled: \(c.kubernetes.enabled)   # resolved: \(c.kubernetes.active ? "Kubernetes mode" : "standalone")")
+        line(1, "kubeconfig: \(q(c.kubernetes.kubeconfig))")
+        line(1, "context: \(q(c.kubernetes.context))")
+        line(1, "pollSeconds: \(c.kubernetes.pollSeconds)")
+        line(1, "leaderElection:")
+        line(2, "leaseName: \(q(c.kubernetes.leaseName))")
+        line(2, "namespace: \(q(c.kubernetes.leaseNamespace))")
+        line(2, "leaseDurationSeconds: \(c.kubernetes.leaseDurationSeconds)")
+        line(2, "renewDeadlineSeconds: \(c.kubernetes.renewDeadlineSeconds)")
+        line(2, "retryPeriodSeconds: \(c.kubernetes.retryPeriodSeconds)")
+        line(2, "identity: \(q(c.kubernetes.identity))")
         line(0, "log: {level: \(c.log.level), format: \(c.log.format)}")
         line(0, "dryRun: \(c.dryRun)")
         line(0, "pools:")

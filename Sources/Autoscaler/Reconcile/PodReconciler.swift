@@ -18,6 +18,14 @@ public final class PodReconciler: Sendable {
         public var stopSeconds: Double = 300
         /// Orphans are terminated after this grace.
         public var orphanGraceSeconds: Double = 300
+        /// Whether this replica may create and terminate now (the leader, in
+        /// Kubernetes mode). Checked before every pass and every action.
+        public var canMutate: @Sendable () -> Bool = { true }
+        /// Whether the set of pools is known (Kubernetes mode: the cluster was
+        /// read); until then no pod is treated as an orphan.
+        public var poolsKnown: @Sendable () -> Bool = { true }
+        /// Scale actions worth recording (Kubernetes Events).
+        public var onEvent: (@Sendable (PoolEvent) -> Void)?
 
         public init(naming: PodNaming) {
             self.naming = naming
@@ -131,6 +139,8 @@ public final class PodReconciler: Sendable {
 
     /// One reconcile pass over every pool. Public for tests.
     public func pass() async {
+        // Every replica lists (so all answer KEDA alike); only the leader acts.
+        let mayAct = settings.canMutate()
         let started = ContinuousClock.now
         defer { metrics?.recordReconcile(seconds: (ContinuousClock.now - started).seconds) }
         await refreshCatalogIfNeeded()
@@ -183,13 +193,14 @@ public final class PodReconciler: Sendable {
             if let first = Offering.fallbackOrder(spec.template).first, let price = price(of: first, spec) {
                 prices[spec.id] = price
             }
+            guard mayAct else { continue }
             guard let want = desired(spec, snapshot) else {
                 logOnce(spec.id, "holding \(live.count) pods: no decision (demand unavailable)")
                 continue
             }
             await reconcile(spec, desired: want, pods: observed, listedAt: listedAt)
         }
-        await terminateOrphans(orphans)
+        if mayAct && settings.poolsKnown() { await terminateOrphans(orphans) }
 
         store.update(now: now()) { inputs in
             inputs.runpodPods = runpodPods
@@ -214,7 +225,7 @@ public final class PodReconciler: Sendable {
             }
             memory.withLock { $0.expectations[spec.id] = plan.expectations }
             publish(spec, desired: desired, pods: pods, plan: plan)
-            if !plan.actions.isEmpty || plan.blockedReason != nil { logOnce(spec.id, plan.summary) }
+            if !plan.actions.isEmpty || plan.block != nil { logOnce(spec.id, plan.summary) }
             let replan = await execute(plan.actions, for: spec)
             if !replan { return }
         }
@@ -226,6 +237,7 @@ public final class PodReconciler: Sendable {
         for action in actions {
             switch action {
             case .create(let name, let offering, let price):
+                guard settings.canMutate() else { return false }
                 if settings.dryRun {
                     logger.notice(
                         "dry-run: would create pod",
@@ -244,6 +256,10 @@ public final class PodReconciler: Sendable {
                         }
                     }
                     metrics?.recordCreation(pool: spec.id, offering: offering, result: "created")
+                    settings.onEvent?(
+                        PoolEvent(
+                            pool: spec.id, type: "Normal", reason: "PodCreated",
+                            message: "created RunPod pod \(name) (\(pod.id)) on \(offering)"))
                     logger.info(
                         "created pod",
                         metadata: [
@@ -254,6 +270,7 @@ public final class PodReconciler: Sendable {
                     return replan
                 }
             case .terminate(let id, let name, let reason):
+                guard settings.canMutate() else { return false }
                 if settings.dryRun {
                     logger.notice(
                         "dry-run: would terminate pod",
@@ -262,7 +279,7 @@ public final class PodReconciler: Sendable {
                         ])
                     continue
                 }
-                await terminate(id: id, name: name, reason: reason, pool: "\(spec.id)")
+                await terminate(id: id, name: name, reason: reason, pool: "\(spec.id)", poolID: spec.id)
             }
         }
         return false
@@ -293,6 +310,10 @@ public final class PodReconciler: Sendable {
             memory.withLock { $0.expectations[spec.id]?.removeAll { $0.name == name } }
         }
         metrics?.recordCreation(pool: spec.id, offering: offering, result: result)
+        settings.onEvent?(
+            PoolEvent(
+                pool: spec.id, type: "Warning", reason: error.kind == .noCapacity ? "NoCapacity" : "CreateFailed",
+                message: "creating \(name) on \(offering) failed: \(error)"))
         logger.warning(
             "create failed",
             metadata: [
@@ -313,8 +334,13 @@ public final class PodReconciler: Sendable {
             return true
         case .unauthorized, .forbidden, .paymentRequired:
             let reason = "\(error.kind) (\(error.status.map(String.init) ?? "-")): \(error.message)"
-            memory.withLock { $0.stopped = (reason, when.addingTimeInterval(settings.stopSeconds)) }
-            logger.error("RunPod refused the account; creates stopped", metadata: ["reason": "\(reason)"])
+            let alreadyStopped = memory.withLock { memory -> Bool in
+                defer { memory.stopped = (reason, when.addingTimeInterval(settings.stopSeconds)) }
+                return memory.stopped.map { $0.until > when } ?? false
+            }
+            if !alreadyStopped {
+                logger.error("RunPod refused the account; creates stopped", metadata: ["reason": "\(reason)"])
+            }
             return true
         default:
             return false
@@ -328,7 +354,10 @@ public final class PodReconciler: Sendable {
         }
     }
 
-    private func terminate(id: String, name: String, reason: TerminationReason, pool: String) async {
+    private func terminate(
+        id podId: String, name: String, reason: TerminationReason, pool: String, poolID: PoolID? = nil
+    ) async {
+        let id = podId
         memory.withLock { _ = $0.terminating.insert(id) }
         do {
             try await provider.deletePod(id: id)
@@ -343,6 +372,12 @@ public final class PodReconciler: Sendable {
             return
         }
         metrics?.recordTermination(pool: pool, reason: reason)
+        if let id = poolID {
+            settings.onEvent?(
+                PoolEvent(
+                    pool: id, type: "Normal", reason: "PodTerminated",
+                    message: "terminated RunPod pod \(name) (\(podId)): \(reason.rawValue)"))
+        }
         logger.info(
             "terminated pod",
             metadata: ["pool": "\(pool)", "id": "\(id)", "name": "\(name)", "reason": "\(reason.rawValue)"])
@@ -385,6 +420,8 @@ public final class PodReconciler: Sendable {
         } catch {
             logger.warning("cannot read the GPU catalog; keeping the last prices", metadata: ["error": "\(error)"])
             handleBlockingError(error)
+            // Try again in 30 s, not on every pass.
+            memory.withLock { $0.catalogAt = now().addingTimeInterval(30 - settings.catalogSeconds) }
         }
     }
 
@@ -412,7 +449,8 @@ public final class PodReconciler: Sendable {
         let stopped = memory.withLock { $0.stopped.flatMap { $0.until > now() ? $0.reason : nil } }
         let status = PoolReconcileStatus(
             desired: desired, podsByStatus: byStatus, running: pods.filter { $0.phase == .running }.count,
-            counted: plan.counted, costPerHour: plan.costPerHour, blockedReason: plan.blockedReason,
+            counted: plan.counted, costPerHour: plan.costPerHour, block: plan.block,
+            pods: pods.filter { $0.phase != .terminated },
             stoppedReason: stopped, at: now())
         published.withLock { $0[spec.id] = status }
         metrics?.recordPool(spec.id, desired: desired, podsByStatus: byStatus, costPerHour: plan.costPerHour)

@@ -11,7 +11,9 @@ public struct PoolReconcileStatus: Sendable, Equatable {
     public var counted: Int
     public var costPerHour: Double
     /// Why creates are held back, if they are.
-    public var blockedReason: String?
+    public var block: CreateBlock?
+    /// The pool's listed pods (not terminated).
+    public var pods: [ObservedPod]
     /// Set while creates are stopped by 401/403/402.
     public var stoppedReason: String?
     public var at: Date

@@ -1,6 +1,7 @@
 import CurlHTTP
 import Dispatch
 import Foundation
+import KubeClient
 import LibGRPCServer
 import Logging
 import RunPodAPI
@@ -22,8 +23,12 @@ public final class ScalerRuntime: Sendable {
     private let stopFlag = Atomic<Bool>(false)
     private let failure = Mutex<String?>(nil)
 
-    public init(config: AutoscalerConfig, logger: Logger) throws {
+    private let kubeConfig: KubeConfig?
+
+    /// - Parameter kube: the cluster to use in Kubernetes mode (`config.kubernetes.active`).
+    public init(config: AutoscalerConfig, kube: KubeConfig? = nil, logger: Logger) throws {
         self.config = config
+        self.kubeConfig = kube
         self.logger = logger
         demandSource = try Self.makeDemandSource(config)
         let local = LocalCapacity(gpus: config.local.staticGPUs, usedByOthers: config.local.staticUsedByOthers)
@@ -88,8 +93,23 @@ public final class ScalerRuntime: Sendable {
         let store = self.store
         let http = HTTPClient(
             configuration: .init(timeout: .milliseconds(Int64(config.runpod.timeoutSeconds * 1000))))
-        let reconciler = makeReconciler(http: http, emulatorPort: emulator?.port)
-        metrics.setLeader(true)
+        let kube = kubeConfig.map { KubeClient(config: $0) }
+        let elector = kube.map { makeElector($0) }
+        var reconcilerSettings = makeReconcilerSettings()
+        var desired: @Sendable (PoolSpec, ScalerSnapshot) -> Int? = { spec, snapshot in
+            snapshot.pools[spec.id]?.decision?.burst
+        }
+        if let kube, let elector {
+            let recorder = PoolEventRecorder(client: kube, store: store, logger: logger)
+            reconcilerSettings.canMutate = { elector.isLeader }
+            reconcilerSettings.onEvent = { recorder.record($0) }
+            reconcilerSettings.poolsKnown = { [store] in store.inputs.clusterReadAt != nil }
+            // Kubernetes mode: desired is spec.replicas (written by the HPA through /scale).
+            desired = { [store] spec, _ in store.inputs.clusterPools[spec.id]?.desired }
+        }
+        let reconciler = makeReconciler(
+            http: http, emulatorPort: emulator?.port, settings: reconcilerSettings, desired: desired)
+        metrics.setLeader(elector == nil)
         let endpoints = HTTPEndpoints(
             address: config.http.listen, metrics: metrics,
             readinessProblems: { [self] in readinessProblems(reconciler) },
@@ -107,6 +127,14 @@ public final class ScalerRuntime: Sendable {
                     }
                 }
                 group.addTask { await reconciler.run() }
+                if let kube, let elector {
+                    group.addTask { [self] in await makeClusterObserver(kube).run() }
+                    group.addTask { await elector.run() }
+                    let writer = PoolStatusWriter(
+                        client: kube, store: store, reconciler: { reconciler.status }, isLeader: { elector.isLeader },
+                        logger: logger)
+                    group.addTask { await writer.run(every: .seconds(2)) }
+                }
             }
         }
         // Outside the cancelled group: the HTTP listener is stopped gracefully.
@@ -142,6 +170,8 @@ public final class ScalerRuntime: Sendable {
         }
         background.cancel()
         await background.value
+        await elector?.release()
+        kube?.shutdown()
         await endpoints.stop()
         await httpTask.value
         await emulator?.emulator.stop()
@@ -177,7 +207,41 @@ public final class ScalerRuntime: Sendable {
         return (emulator, port)
     }
 
-    private func makeReconciler(http: HTTPClient, emulatorPort: Int?) -> PodReconciler {
+    private func makeReconcilerSettings() -> PodReconciler.Settings {
+        var settings = PodReconciler.Settings(naming: PodNaming(prefix: config.runpod.podNamePrefix))
+        settings.interval = .milliseconds(Int64(config.runpod.reconcileSeconds * 1000))
+        settings.dryRun = config.dryRun
+        settings.orphanGraceSeconds = config.pools.map(\.scaling.orphanGraceSeconds).min() ?? 300
+        return settings
+    }
+
+    private func makeElector(_ client: KubeClient) -> LeaderElector {
+        var settings = LeaderElectionSettings()
+        settings.leaseDurationSeconds = config.kubernetes.leaseDurationSeconds
+        settings.renewDeadlineSeconds = config.kubernetes.renewDeadlineSeconds
+        settings.retryPeriodSeconds = config.kubernetes.retryPeriodSeconds
+        return LeaderElector(
+            client: client, name: config.kubernetes.leaseName, namespace: config.kubernetes.leaseNamespace,
+            identity: config.kubernetes.identity, settings: settings, metrics: metrics, logger: logger)
+    }
+
+    private func makeClusterObserver(_ client: KubeClient) -> KubernetesObserver {
+        var local: (nodes: String, workers: LabelSelector)?
+        if config.local.source == .kubernetes {
+            // Validated at load.
+            local = (
+                config.local.nodeSelector, (try? LabelSelector(config.local.workerSelector)) ?? LabelSelector.everything
+            )
+        }
+        return KubernetesObserver(
+            client: client, store: store, pollSeconds: config.kubernetes.pollSeconds, poolDefaults: config.poolDefaults,
+            localSelectors: local, metrics: metrics, logger: logger)
+    }
+
+    private func makeReconciler(
+        http: HTTPClient, emulatorPort: Int?, settings: PodReconciler.Settings,
+        desired: @escaping @Sendable (PoolSpec, ScalerSnapshot) -> Int?
+    ) -> PodReconciler {
         let metrics = self.metrics
         let baseURL =
             emulatorPort.map { "http://\(Self.host(of: config.runpod.emulatorListen)):\($0)" } ?? config.runpod.endpoint
@@ -186,11 +250,8 @@ public final class ScalerRuntime: Sendable {
             onRequest: { operation, code, seconds in
                 metrics.recordRunPodRequest(operation: operation, code: code, seconds: seconds)
             })
-        var settings = PodReconciler.Settings(naming: PodNaming(prefix: config.runpod.podNamePrefix))
-        settings.interval = .milliseconds(Int64(config.runpod.reconcileSeconds * 1000))
-        settings.dryRun = config.dryRun
-        settings.orphanGraceSeconds = config.pools.map(\.scaling.orphanGraceSeconds).min() ?? 300
-        return PodReconciler(provider: client, store: store, metrics: metrics, settings: settings, logger: logger)
+        return PodReconciler(
+            provider: client, store: store, metrics: metrics, settings: settings, logger: logger, desired: desired)
     }
 
     private func readinessProblems(_ reconciler: PodReconciler) -> [String] {
@@ -199,6 +260,7 @@ public final class ScalerRuntime: Sendable {
         let snapshot = store.snapshot
         if let stale = snapshot.pools.values.compactMap(\.unavailable).first { problems.append("\(stale)") }
         problems.append(contentsOf: reconciler.problems)
+        if let error = store.inputs.clusterError { problems.append("cannot read the cluster: \(error)") }
         return problems
     }
 

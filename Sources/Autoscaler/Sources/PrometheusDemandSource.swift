@@ -58,7 +58,8 @@ public struct PrometheusDemandSource: DemandSource {
     static func interpret(status: Int, body: [UInt8], key: String, query: String) throws -> Double? {
         let decoded = try? JSONDecoder().decode(PrometheusQueryResponse.self, from: Data(body))
         guard status == 200, let decoded, decoded.status == "success", let data = decoded.data else {
-            let reason = decoded.map { "\($0.errorType ?? "error"): \($0.error ?? "no detail")" } ?? "not a query answer"
+            let reason =
+                decoded.map { "\($0.errorType ?? "error"): \($0.error ?? "no detail")" } ?? "not a query answer"
             throw DemandSourceError("prometheus \(key) failed (HTTP \(status), \(reason)): \(query)")
         }
         return try data.singleValue(key: key, query: query)

@@ -1,3 +1,4 @@
+import Foundation
 import ScalingPolicy
 
 /// Everything the observers have published: what decisions are made from.
@@ -12,6 +13,13 @@ public struct ScalerInputs: Sendable {
     /// Price of one pod of the pool's first offering, when the catalog is known.
     public var podPrices: [PoolID: Double] = [:]
     public var staleAfterSeconds: Double
+    /// Kubernetes mode: the RunPodPool objects the pools came from.
+    public var clusterPools: [PoolID: ClusterPool] = [:]
+    /// Kubernetes mode: when the cluster was last read successfully; nil: never,
+    /// so the pools are not known yet.
+    public var clusterReadAt: Date?
+    /// Kubernetes mode: why the last read of the cluster failed, if it did.
+    public var clusterError: String?
 
     public init(pools: [PoolSpec], demand: SourceStatus, local: LocalCapacity, staleAfterSeconds: Double) {
         self.pools = pools

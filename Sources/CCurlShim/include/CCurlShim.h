@@ -31,9 +31,23 @@ static inline CURLcode rpa_curl_set_off_t(CURL *handle, CURLoption option, curl_
     return curl_easy_setopt(handle, option, value);
 }
 
+/// An option that takes a `struct curl_blob`: `length` bytes at `data`, copied by libcurl (CURL_BLOB_COPY).
+static inline CURLcode rpa_curl_set_blob(CURL *handle, CURLoption option, const char *data, size_t length) {
+    struct curl_blob blob;
+    blob.data = (void *)data;
+    blob.len = length;
+    blob.flags = CURL_BLOB_COPY;
+    return curl_easy_setopt(handle, option, &blob);
+}
+
 /// An option that takes a C string; libcurl copies it (except CURLOPT_POSTFIELDS, which this shim never sets).
 static inline CURLcode rpa_curl_set_string(CURL *handle, CURLoption option, const char *value) {
     return curl_easy_setopt(handle, option, value);
+}
+
+/// Sets a string option to NULL (for CURLOPT_CAPATH: no CA directory at all).
+static inline CURLcode rpa_curl_clear_string(CURL *handle, CURLoption option) {
+    return curl_easy_setopt(handle, option, (const char *)0);
 }
 
 /// An option that takes an opaque pointer (callback contexts, CURLOPT_COPYPOSTFIELDS).

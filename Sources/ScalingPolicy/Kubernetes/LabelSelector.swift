@@ -14,6 +14,14 @@ public struct LabelSelector: Sendable, Equatable, CustomStringConvertible {
     public let requirements: [Requirement]
     public let description: String
 
+    /// The empty selector.
+    public static let everything = LabelSelector(requirements: [], description: "")
+
+    private init(requirements: [Requirement], description: String) {
+        self.requirements = requirements
+        self.description = description
+    }
+
     /// Parses the selector; an empty string selects everything.
     public init(_ text: String) throws(LabelSelectorError) {
         description = text
@@ -78,7 +86,8 @@ public struct LabelSelector: Sendable, Equatable, CustomStringConvertible {
                 guard rest.hasPrefix("("), rest.hasSuffix(")") else {
                     throw LabelSelectorError(selector: text, reason: "expected a (list) after\(word)")
                 }
-                let values = Set(rest.dropFirst().dropLast().split(separator: ",").map { $0.trimmingCharacters(in: " ") })
+                let values = Set(
+                    rest.dropFirst().dropLast().split(separator: ",").map { $0.trimmingCharacters(in: " ") })
                 return isIn ? .isIn(key, values) : .notIn(key, values)
             }
         }

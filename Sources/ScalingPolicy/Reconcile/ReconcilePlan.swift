@@ -9,7 +9,7 @@ public struct ReconcilePlan: Sendable, Equatable {
     /// USD per hour of what is counted (plus creates planned now).
     public var costPerHour: Double
     /// Why fewer pods than desired are created, when that is the case.
-    public var blockedReason: String?
+    public var block: CreateBlock?
     /// A one-line summary for logs: desired, existing, action, reason.
     public var summary: String
 }

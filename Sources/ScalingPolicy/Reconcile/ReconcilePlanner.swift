@@ -55,25 +55,24 @@ public enum ReconcilePlanner {
         var cost = live.reduce(0) { $0 + price(of: $1) } + open.reduce(0) { $0 + $1.pricePerHour }
         let target = max(0, min(input.desired, pool.maxReplicas))
         let budget = pool.maxCostPerHour ?? .infinity
-        var blocked: String?
+        var blocked: CreateBlock?
         var created = 0
         var terminated = actions.count
 
         if counted < target {
             if let stopped = input.createsStopped {
-                blocked = "creates stopped: \(stopped)"
+                blocked = .stopped(stopped)
             } else if let until = input.createsBlockedUntil, until > now {
-                blocked =
-                    "creates paused for \(Int(until.timeIntervalSince(now).rounded(.up)))s after RunPod errors (429 Retry-After or backoff)"
+                blocked = .paused(seconds: Int(until.timeIntervalSince(now).rounded(.up)))
             } else if let lost = lostAnswer {
-                blocked = "looking for \(lost.name) (create answer lost) in the next list"
+                blocked = .lostAnswer(name: lost.name)
             } else {
                 while counted < target {
                     let candidates = Offering.fallbackOrder(pool.template).filter {
                         (input.unavailableUntil[$0] ?? .distantPast) <= now
                     }
                     if candidates.isEmpty {
-                        blocked = "no capacity on any offering of the pool"
+                        blocked = .noCapacity
                         break
                     }
                     // Unpriced offerings are only usable without a budget.
@@ -82,8 +81,7 @@ public enum ReconcilePlanner {
                         return cost + price <= budget + 1e-9
                     }
                     guard let offering = affordable else {
-                        blocked = String(
-                            format: "budget: %.2f of %.2f USD/h used, no available offering fits", cost, budget)
+                        blocked = .budget(used: cost, limit: budget)
                         break
                     }
                     let price = input.prices[offering] ?? 0
@@ -116,7 +114,7 @@ public enum ReconcilePlanner {
         summary += ", create \(created), terminate \(terminated)"
         if let blocked { summary += ": \(blocked)" }
         return ReconcilePlan(
-            actions: actions, expectations: open, counted: counted, costPerHour: max(0, cost), blockedReason: blocked,
+            actions: actions, expectations: open, counted: counted, costPerHour: max(0, cost), block: blocked,
             summary: summary)
     }
 

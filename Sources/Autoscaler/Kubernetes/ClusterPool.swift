@@ -1,0 +1,15 @@
+import KubeClient
+import ScalingPolicy
+
+/// One RunPodPool object as the autoscaler uses it.
+public struct ClusterPool: Sendable, Equatable {
+    public var spec: PoolSpec
+    /// `spec.replicas`: what the HPA (through /scale) or a person asks for.
+    public var replicas: Int
+    public var generation: Int
+    /// apiVersion, kind and metadata (name, namespace, uid): for Events.
+    public var reference: JSONValue
+
+    /// Pods the reconciler should have: `spec.replicas` clamped to `maxReplicas`.
+    public var desired: Int { max(0, min(replicas, spec.maxReplicas)) }
+}

@@ -1,0 +1,24 @@
+/// Why the planner created fewer pods than desired.
+public enum CreateBlock: Sendable, Equatable, CustomStringConvertible {
+    /// 401/403/402: creates stopped for the account.
+    case stopped(String)
+    /// 429 Retry-After or 5xx backoff: seconds left.
+    case paused(seconds: Int)
+    /// A create whose answer was lost is looked for in the next list first.
+    case lostAnswer(name: String)
+    /// Every offering of the pool answered "no capacity" recently.
+    case noCapacity
+    /// The next pod would pass `maxCostPerHour`.
+    case budget(used: Double, limit: Double)
+
+    public var description: String {
+        switch self {
+        case .stopped(let reason): "creates stopped: \(reason)"
+        case .paused(let seconds): "creates paused for \(seconds)s after RunPod errors (429 Retry-After or backoff)"
+        case .lostAnswer(let name): "looking for \(name) (create answer lost) in the next list"
+        case .noCapacity: "no capacity on any offering of the pool"
+        case .budget(let used, let limit):
+            "budget: \(String(format: "%.2f", used)) of \(String(format: "%.2f", limit)) USD/h used, no available offering fits"
+        }
+    }
+}

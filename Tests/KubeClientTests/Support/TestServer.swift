@@ -1,0 +1,32 @@
+import Hummingbird
+
+/// A Hummingbird server on 127.0.0.1 and a port the system picked, alive for one test.
+struct TestServer {
+    let port: Int
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Runs `body` while a server answers with `handler`, then stops the server.
+    static func with<Result: Sendable>(
+        _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response,
+        _ body: (TestServer) async throws -> Result
+    ) async throws -> Result {
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            responder: CallbackResponder(callback: handler),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            }
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try? await app.run() }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else {
+                throw TestFailure("the test server did not start listening")
+            }
+            return try await body(TestServer(port: port))
+        }
+    }
+}
