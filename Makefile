@@ -11,7 +11,7 @@ APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compil
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
-.PHONY: bench config-reference help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
+.PHONY: bench smoke config-reference help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
 
 help:
 	@echo "make run       build and serve the example config (demand from examples/demand.json)"
@@ -21,6 +21,7 @@ help:
 	@echo "make generate  regenerate Sources/ScalerProtos from proto/"
 	@echo "make lint      check formatting (swift format)"
 	@echo "make bench     server CPU per GetMetrics call and memory (release build)"
+	@echo "make smoke     check a running deployment: GRPC=host:9090 HTTP=host:8080"
 
 ## System packages, installed only when missing.
 deps-system:
@@ -62,6 +63,14 @@ test-e2e: deps-python
 bench: deps
 	$(SWIFT) build -c release --product runpod-autoscaler
 	$(VENV)/bin/python bench/grpc_cpu_per_call.py .build/release/runpod-autoscaler
+
+## Smoke check of a running deployment: make smoke GRPC=host:9090 HTTP=host:8080 [POOL=burst NAMESPACE=media]
+GRPC ?= 127.0.0.1:9090
+HTTP ?= 127.0.0.1:8080
+POOL ?= burst
+NAMESPACE ?= media
+smoke: deps-python
+	$(VENV)/bin/python scripts/smoke.py --grpc $(GRPC) --http $(HTTP) --pool $(POOL) --namespace $(NAMESPACE)
 
 ## Regenerate the protobuf code (protoc-gen-swift built from the pinned swift-protobuf).
 generate: deps-system
