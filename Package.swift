@@ -94,19 +94,27 @@ let package = Package(
             ]
         ),
         // Deterministic helpers shared by the test targets: a seeded generator, a manual clock.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "ScalingPolicyTests", dependencies: ["ScalingPolicy", "TestSupport"]),
         .testTarget(
             name: "CurlHTTPTests",
-            dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["KubeClient", "CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "KubeClient", "CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "RunPodAPITests",
-            dependencies: ["RunPodAPI", "CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "RunPodAPI", "CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "RunPodEmulatorTests",

@@ -1,3 +1,5 @@
+import CurlHTTP
+
 extension KubeClient {
     /// The object (or subresource) at `path`.
     public func get(_ path: ResourcePath) async throws(KubeError) -> JSONValue {

@@ -1,3 +1,5 @@
+import CurlHTTP
+
 /// Where a Kubernetes resource or collection lives on the API server, e.g.
 /// `ResourcePath(group: "gpuburst.io", version: "v1alpha1", plural: "runpodpools", namespace: "media",
 /// name: "burst", subresource: "status")` is `/apis/gpuburst.io/v1alpha1/namespaces/media/runpodpools/burst/status`.

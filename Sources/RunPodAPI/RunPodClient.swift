@@ -102,18 +102,7 @@ public final class RunPodClient: Sendable {
         guard !id.isEmpty else {
             throw RunPodError(kind: .invalidRequest, message: "\(operation.summary): the pod id is empty")
         }
-        var segment = ""
-        for byte in id.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                segment.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                segment += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return segment
+        return PercentEncoding.encode(id)
     }
 
     private func report(
@@ -146,12 +135,5 @@ public final class RunPodClient: Sendable {
         default: what = "malformed"
         }
         return path.isEmpty ? "the document is \(what)" : "\(path.dropFirst(path.hasPrefix(".") ? 1 : 0)) is \(what)"
-    }
-}
-
-extension String {
-    /// Left-padded with zeros to `width`.
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -10,17 +10,16 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        let config: AutoscalerConfig
-        do {
-            config = try options.loadConfig()
-        } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("runpod-autoscaler: invalid configuration: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let config = try options.loadConfigOrExit()
         print(ConfigRenderer.render(config), terminator: "")
         print("# probes")
-        let probe = await SourceProbe.demand(config)
-        print("demand: \(probe.ok ? "OK" : "FAILED") \(probe.detail)")
-        if !probe.ok { throw ExitCode(3) }
+        var ok = true
+        for (name, probe) in [
+            ("demand", await SourceProbe.demand(config)), ("runpod", await SourceProbe.runpod(config)),
+        ] {
+            print("\(name): \(probe.ok ? "OK" : "FAILED") \(probe.detail)")
+            ok = ok && probe.ok
+        }
+        if !ok { throw ExitCode(3) }
     }
 }

@@ -20,6 +20,21 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "text | json")
     var logFormat: String?
 
+    /// `loadConfig`, and on a bad config the message on stderr and exit code 2.
+    func loadConfigOrExit() throws -> AutoscalerConfig {
+        do {
+            return try loadConfig()
+        } catch let error as ConfigError {
+            Self.exitInvalid(error)
+        }
+    }
+
+    /// Prints why the configuration is invalid and exits with code 2.
+    static func exitInvalid(_ error: ConfigError) -> Never {
+        FileHandle.standardError.write(Data("runpod-autoscaler: invalid configuration: \(error)\n".utf8))
+        Foundation.exit(2)
+    }
+
     /// The one place the process environment and the config file are read.
     func loadConfig() throws -> AutoscalerConfig {
         var yaml: String?

@@ -13,13 +13,7 @@ struct PodsCommand: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        let config: AutoscalerConfig
-        do {
-            config = try options.loadConfig()
-        } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("runpod-autoscaler: invalid configuration: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let config = try options.loadConfigOrExit()
         let baseURL = config.runpod.usesEmulator ? "http://\(config.runpod.emulatorListen)" : config.runpod.endpoint
         let http = HTTPClient(configuration: .init(timeout: .seconds(Int64(config.runpod.timeoutSeconds))))
         defer { http.shutdown() }

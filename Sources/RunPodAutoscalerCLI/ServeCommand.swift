@@ -4,7 +4,7 @@ import Dispatch
 import Foundation
 import KubeClient
 
-/// `serve`: the scaler (and, in later releases, the reconciler) until SIGTERM.
+/// `serve`: the scaler, the reconciler and (in Kubernetes mode) the cluster observers, until SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve KEDA's external scaler API.")
 
@@ -16,14 +16,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var settings = options
         if dryRun { settings.settings.append("dryRun=true") }
-        let config: AutoscalerConfig
+        let config = try settings.loadConfigOrExit()
         let kube: KubeConfig?
         do {
-            config = try settings.loadConfig()
             kube = try settings.kubeConfig(for: config)
         } catch let error as ConfigError {
-            FileHandle.standardError.write(Data("runpod-autoscaler: invalid configuration: \(error)\n".utf8))
-            throw ExitCode(2)
+            CommonOptions.exitInvalid(error)
         }
         let logger = LogSetup.bootstrap(level: config.log.level, format: config.log.format)
         let runtime: ScalerRuntime

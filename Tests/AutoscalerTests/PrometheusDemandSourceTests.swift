@@ -1,3 +1,4 @@
+import CurlHTTP
 import Foundation
 import Testing
 
@@ -55,7 +56,7 @@ import Testing
 
     @Test func queriesArePercentEncoded() {
         #expect(
-            PrometheusDemandSource.percentEncode(#"sum(lag{g="media-gpu"}[5m]) by (le)"#)
+            PercentEncoding.encode(#"sum(lag{g="media-gpu"}[5m]) by (le)"#)
                 == "sum%28lag%7Bg%3D%22media-gpu%22%7D%5B5m%5D%29%20by%20%28le%29")
     }
 }

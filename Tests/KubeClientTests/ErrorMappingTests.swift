@@ -1,5 +1,6 @@
 import CurlHTTP
 import KubeClient
+import TestSupport
 import Testing
 
 @Suite("HTTP statuses and Status objects map to KubeError")

@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import KubeClient
+import TestSupport
 import Testing
 
 /// Client-certificate TLS end to end, against `openssl s_server` requiring a client certificate.

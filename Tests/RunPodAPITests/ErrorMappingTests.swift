@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import RunPodAPI
+import TestSupport
 import Testing
 
 /// One error answer and what the client must make of it.

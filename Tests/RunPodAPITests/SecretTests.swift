@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import RunPodAPI
+import TestSupport
 import Testing
 
 @Suite("The API key and pod env never show")

@@ -1,4 +1,6 @@
+import CurlHTTP
 import Foundation
+import RunPodAPI
 
 /// One-shot reads of the configured sources, for `check`.
 public enum SourceProbe {
@@ -18,6 +20,26 @@ public enum SourceProbe {
             )
         } catch {
             return Result(ok: false, detail: "\(error)")
+        }
+    }
+
+    /// Lists pods with the configured key (never printed). The in-process
+    /// emulator only exists inside `serve`, so it is not probed.
+    public static func runpod(_ config: AutoscalerConfig) async -> Result {
+        if config.runpod.usesEmulator {
+            return Result(ok: true, detail: "the built-in emulator (started by serve; nothing to probe)")
+        }
+        let http = HTTPClient(configuration: .init(timeout: .seconds(Int64(config.runpod.timeoutSeconds))))
+        defer { http.shutdown() }
+        let client = RunPodClient(baseURL: config.runpod.endpoint, apiKey: config.runpod.apiKey, http: http)
+        do {
+            let pods = try await client.listPods()
+            let prefix = config.runpod.podNamePrefix + "-"
+            let ours = pods.filter { $0.name.hasPrefix(prefix) }.count
+            return Result(
+                ok: true, detail: "\(config.runpod.endpoint): key accepted, \(pods.count) pods (\(ours) ours)")
+        } catch {
+            return Result(ok: false, detail: "\(config.runpod.endpoint): \(error)")
         }
     }
 }

@@ -42,7 +42,7 @@ public struct PrometheusDemandSource: DemandSource {
     /// The query's single value; nil for an empty result.
     private func value(of query: String, key: String) async throws -> Double? {
         let request = HTTPRequest(
-            method: "GET", url: "\(url)/api/v1/query?query=\(Self.percentEncode(query))",
+            method: "GET", url: "\(url)/api/v1/query?query=\(PercentEncoding.encode(query))",
             headers: [(name: "Accept", value: "application/json")])
         let response: HTTPResponse
         do {
@@ -63,21 +63,5 @@ public struct PrometheusDemandSource: DemandSource {
             throw DemandSourceError("prometheus \(key) failed (HTTP \(status), \(reason)): \(query)")
         }
         return try data.singleValue(key: key, query: query)
-    }
-
-    /// RFC 3986 unreserved characters stay, everything else is %-encoded.
-    static func percentEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import TestSupport
 
 /// The bearer token every test uses; no error or description may contain it.
 let testToken = "kube-TESTTOKEN-7f3a9c1e5b2d"

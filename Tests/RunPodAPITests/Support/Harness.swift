@@ -1,6 +1,7 @@
 import CurlHTTP
 import RunPodAPI
 import Synchronization
+import TestSupport
 
 /// The API key every test uses; no error or description may contain it.
 let testAPIKey = "rpa_TESTKEY_7f3a9c1e5b2d4f60"

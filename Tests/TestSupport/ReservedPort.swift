@@ -4,11 +4,11 @@
 
 /// A loopback port that is bound but not listening: connecting to it is refused, and no other test can take it
 /// while this value lives.
-final class ReservedPort {
-    let port: Int
+public final class ReservedPort {
+    public let port: Int
     private let descriptor: Int32
 
-    init() {
+    public init() {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         precondition(descriptor >= 0, "socket() failed")
         var address = sockaddr_in()

@@ -1,7 +1,7 @@
 /// Percent-encoding for URL path segments and query components.
-enum PercentEncoding {
+public enum PercentEncoding {
     /// `text` with every byte outside RFC 3986's unreserved set (`A-Z a-z 0-9 - . _ ~`) written as `%XX`.
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var encoded = ""
         encoded.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -20,7 +20,7 @@ enum PercentEncoding {
     }
 
     /// `name=value` pairs joined with `&`, names and values encoded; pairs whose value is nil are left out.
-    static func query(_ items: [(name: String, value: String?)]) -> String {
+    public static func query(_ items: [(name: String, value: String?)]) -> String {
         items.compactMap { item in item.value.map { "\(encode(item.name))=\(encode($0))" } }.joined(separator: "&")
     }
 

@@ -1,15 +1,15 @@
 import Hummingbird
 
 /// A Hummingbird server on 127.0.0.1 and a port the system picked, alive for one test.
-struct TestServer {
-    let port: Int
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+public struct TestServer: Sendable {
+    public let port: Int
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Runs `body` while a server answers with `handler`, then stops the server.
-    static func with<Result: Sendable>(
-        _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response,
+    public static func with<Context: RequestContext, Result: Sendable>(
+        _ handler: @escaping @Sendable (Request, Context) async throws -> Response,
         _ body: (TestServer) async throws -> Result
-    ) async throws -> Result {
+    ) async throws -> Result where Context.Source == ApplicationRequestContextSource {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             responder: CallbackResponder(callback: handler),
@@ -24,9 +24,14 @@ struct TestServer {
             defer { group.cancelAll() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else {
-                throw TestFailure("the test server did not start listening")
+                throw TestServerError.notListening
             }
             return try await body(TestServer(port: port))
         }
     }
+}
+
+/// The server never reported a port.
+public enum TestServerError: Error {
+    case notListening
 }
