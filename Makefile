@@ -57,7 +57,8 @@ test-unit:
 	$(SWIFT) test
 
 test-e2e: deps-python
-	RPA_BINARY=$(abspath $(BINARY)) $(VENV)/bin/pytest -q Tests/e2e
+	RPA_BINARY=$(abspath $(BINARY)) RPA_KUBE_REQUEST_LOG=$(abspath .build)/kube-requests.jsonl \
+	  $(VENV)/bin/pytest -q Tests/e2e
 
 ## Server CPU per GetMetrics call and memory, on a release build (see bench/).
 bench: deps

@@ -61,7 +61,15 @@ struct CommonOptions: ParsableArguments {
         // No key and the default endpoint: the built-in emulator (DESIGN.md); a
         // custom endpoint without a key is a mistake worth stopping for.
         if loaded.runpod.apiKey.isEmpty && !loaded.runpod.usesEmulator {
-            guard loaded.runpod.endpoint == ConfigKey.named("runpod.endpoint")?.defaultValue else {
+            guard loaded.runpod.endpoint == ConfigKey.named("runpod.endpoint")?.defaultValue, !loaded.kubernetes.active
+            else {
+                if loaded.kubernetes.active {
+                    throw ConfigError(
+                        origin: origin, key: "runpod.apiKeyFile",
+                        reason:
+                            "no RunPod API key in Kubernetes mode: set RUNPOD_API_KEY (Secret runpod-secrets) or runpod.apiKeyFile; runpod.endpoint: emulator runs without one"
+                    )
+                }
                 throw ConfigError(
                     origin: origin, key: "runpod.apiKeyFile",
                     reason: "no RunPod API key for \(loaded.runpod.endpoint): set RUNPOD_API_KEY or runpod.apiKeyFile")

@@ -10,7 +10,9 @@ Kubernetes' schemas and the project's CRD.
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import re
 import signal
 import time
@@ -29,7 +31,8 @@ from support import Scaler, wait_for
 from test_prometheus_demand import config_for, prometheus  # noqa: F401  (the fixture)
 from test_reconciler_e2e import API_KEY, Emulator
 
-TOKEN = "kube-e2e-token-0123456789"
+TOKEN = "kube-e2e-token-0123456789"          # the autoscaler's (user runpod-autoscaler)
+TEST_TOKEN = "kube-e2e-test-admin-token"       # the test's own client (user test-admin)
 CRD = Path(__file__).resolve().parents[2] / "manifests" / "runpodpool-crd.yaml"
 CRD_SCHEMA = yaml.safe_load(CRD.read_text())["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
 GROUP, VERSION, PLURAL = "gpuburst.io", "v1alpha1", "runpodpools"
@@ -73,16 +76,25 @@ def leader_gauge(scaler: Scaler) -> float | None:
 @pytest.fixture
 def cluster(tmp_path):
     tls = make_tls_material(tmp_path / "tls")
-    api_server = StandIn(token=TOKEN, tls_cert=tls.server_cert, tls_key=tls.server_key, ca_cert=tls.ca_cert)
+    api_server = StandIn(tokens={TOKEN: "runpod-autoscaler", TEST_TOKEN: "test-admin"}, tls_cert=tls.server_cert,
+                         tls_key=tls.server_key, ca_cert=tls.ca_cert)
     api_server.start()
     kubeconfig = api_server.write_kubeconfig(tmp_path / "kubeconfig", token=TOKEN)
     configuration = client.Configuration()
     configuration.host, configuration.ssl_ca_cert = api_server.url, str(tls.ca_cert)
-    configuration.api_key, configuration.api_key_prefix = {"BearerToken": TOKEN}, {"BearerToken": "Bearer"}
+    configuration.api_key, configuration.api_key_prefix = {"BearerToken": TEST_TOKEN}, {"BearerToken": "Bearer"}
     api = client.ApiClient(configuration)
     yield api_server, kubeconfig, api
     api.close()
     api_server.stop()
+    # What the autoscaler asked of the API server, for the RBAC check in test_manifests.py.
+    log = os.environ.get("RPA_KUBE_REQUEST_LOG")
+    if log:
+        with open(log, "w") as f:
+            for request in api_server.request_log:
+                if request.get("user") == "runpod-autoscaler":
+                    f.write(json.dumps({k: request.get(k) for k in ("method", "path", "query", "raw_query",
+                                                                   "content_type", "user", "status")}) + "\n")
     # Everything the autoscaler wrote is valid for Kubernetes and for the CRD.
     for kind in ("Node", "Pod", "Event", "Lease"):
         for obj in api_server.objects(kind):

@@ -20,19 +20,26 @@ public struct ConfigKey: Sendable {
         self.legacyEnvironment = legacyEnvironment
     }
 
-    /// `RUNPOD_AUTOSCALER_` + the path in upper snake case:
-    /// `grpc.tls.certFile` → `RUNPOD_AUTOSCALER_GRPC_TLS_CERT_FILE`.
+    /// `RUNPOD_AUTOSCALER_` + the path in upper snake case, acronyms kept whole:
+    /// `grpc.tls.certFile` → `RUNPOD_AUTOSCALER_GRPC_TLS_CERT_FILE`,
+    /// `grpc.tls.clientCAFile` → `RUNPOD_AUTOSCALER_GRPC_TLS_CLIENT_CA_FILE`.
     public var environmentName: String {
         var out = "RUNPOD_AUTOSCALER_"
-        for character in path {
+        let characters = Array(path)
+        for (index, character) in characters.enumerated() {
             if character == "." {
                 out.append("_")
-            } else if character.isUppercase {
-                out.append("_")
-                out.append(character)
-            } else {
-                out.append(contentsOf: character.uppercased())
+                continue
             }
+            if character.isUppercase, index > 0 {
+                let previous = characters[index - 1]
+                let next = index + 1 < characters.count ? characters[index + 1] : nil
+                // A word starts here: after a lowercase letter or digit, or at the end of an acronym (CAFile).
+                if previous.isLowercase || previous.isNumber || (previous.isUppercase && next?.isLowercase == true) {
+                    out.append("_")
+                }
+            }
+            out.append(contentsOf: character.uppercased())
         }
         return out
     }
