@@ -108,21 +108,27 @@ public final class LeaderElector: Sendable {
         }
     }
 
-    /// Gives the lease up (graceful shutdown) so another replica takes over at once.
+    /// Gives the lease up (graceful shutdown) so another replica takes over at
+    /// once. It re-reads the Lease first: a renewal cut short by the shutdown
+    /// may have moved its resourceVersion on.
     public func release() async {
-        let record = state.withLock { state -> LeaseRecord? in
-            guard state.observed?.holder == identity else { return nil }
-            state.lastRenewedAt = nil
-            return state.observed
+        let held = state.withLock { state -> Bool in
+            defer { state.lastRenewedAt = nil }
+            return state.observed?.holder == self.identity
         }
         reportTransitions()
-        guard let record else { return }
+        guard held else { return }
         var named = ResourcePath.leases(namespace: namespace)
         named.name = name
+        let (me, name, namespace, now) = (identity, self.name, self.namespace, self.now)
         do {
-            _ = try await client.update(
-                named,
-                LeaseDocument.object(LeaderElection.release(record, now: now()), name: name, namespace: namespace))
+            _ = try await client.modify(named) { object in
+                let current = LeaseDocument.record(object)
+                // Someone else holds it already: nothing to give up.
+                guard current.holder == me else { return }
+                object = LeaseDocument.object(
+                    LeaderElection.release(current, now: now()), name: name, namespace: namespace)
+            }
             logger.info("released the lease", metadata: ["lease": "\(namespace)/\(name)", "identity": "\(identity)"])
         } catch {
             logger.warning("cannot release the lease", metadata: ["error": "\(error)"])
