@@ -88,8 +88,9 @@ format:
 	$(SWIFT) format format --in-place --recursive --configuration .swift-format $(FORMAT_PATHS)
 
 clean:
-	rm -rf .build $(VENV) run
+	rm -rf .build .build-image .build-image-context $(VENV) run
 
-## Rewrite README.md's settings table from the code.
+## Rewrite the settings tables of README.md and docs/CONFIG.md from the code.
 config-reference: build
 	python3 scripts/update-config-reference.py $(BINARY)
+	python3 scripts/update-config-doc.py $(BINARY)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Autoscaler
 import CurlHTTP
 import Foundation
+import KubeClient
 import RunPodAPI
 import ScalingPolicy
 
@@ -26,6 +27,32 @@ struct PodsCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("runpod-autoscaler: cannot list pods at \(baseURL): \(error)\n".utf8))
             throw ExitCode(1)
         }
-        print(PodTable.render(pods, config: config, now: Date()), terminator: "")
+        print(
+            PodTable.render(pods, prefix: config.runpod.podNamePrefix, pools: try await poolIDs(config), now: Date()),
+            terminator: "")
+    }
+
+    /// The config's pools, or in Kubernetes mode the RunPodPool objects.
+    private func poolIDs(_ config: AutoscalerConfig) async throws -> [PoolID] {
+        let kube: KubeConfig?
+        do {
+            kube = try options.kubeConfig(for: config)
+        } catch let error as ConfigError {
+            CommonOptions.exitInvalid(error)
+        }
+        guard let kube else { return config.pools.map(\.id) }
+        let client = KubeClient(config: kube)
+        defer { client.shutdown() }
+        do {
+            return try await client.list(.runPodPools(namespace: nil)).items.compactMap { object in
+                guard let name = object["metadata"]["name"].string,
+                    let namespace = object["metadata"]["namespace"].string
+                else { return nil }
+                return PoolID(namespace: namespace, name: name)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("runpod-autoscaler: cannot list RunPodPools: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

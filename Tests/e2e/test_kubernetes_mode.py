@@ -15,6 +15,7 @@ import math
 import os
 import re
 import signal
+import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -27,7 +28,7 @@ from kubernetes import client
 
 from kube_standin import StandIn
 from kube_standin.tls import make_tls_material
-from support import Scaler, wait_for
+from support import BINARY, Scaler, wait_for
 from test_prometheus_demand import config_for, prometheus  # noqa: F401  (the fixture)
 from test_reconciler_e2e import API_KEY, Emulator
 
@@ -184,6 +185,11 @@ def test_lag_to_scale_to_pods_with_two_replicas_and_a_failover(tmp_path, cluster
         assert conditions["Unauthorized"]["status"] == "False"
         scale = custom.get_namespaced_custom_object_scale(GROUP, VERSION, "media", PLURAL, "burst")
         assert scale["status"]["replicas"] == 7 and scale["status"]["selector"] == "gpuburst.io/pool=burst"
+        table = subprocess.run([str(BINARY), "pods", "--config", str(follower.config_path)],
+                               env={**os.environ, "RUNPOD_API_KEY": API_KEY}, capture_output=True, text=True,
+                               timeout=30)
+        assert table.returncode == 0, table.stderr
+        assert table.stdout.count("media/burst") == 7 and "(orphan)" not in table.stdout, table.stdout
         events = client.CoreV1Api(api).list_namespaced_event("media").items
         assert any(e.reason == "PodCreated" and e.involved_object.name == "burst" for e in events)
 

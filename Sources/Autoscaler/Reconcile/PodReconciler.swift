@@ -88,7 +88,9 @@ public final class PodReconciler: Sendable {
         memory.withLock { memory in
             var problems: [String] = []
             if let error = memory.lastListError { problems.append("RunPod list failing: \(error)") }
-            if let stopped = memory.stopped { problems.append("RunPod creates stopped: \(stopped.reason)") }
+            if let stopped = memory.stopped, stopped.until > now() {
+                problems.append("RunPod creates stopped: \(stopped.reason)")
+            }
             return problems
         }
     }

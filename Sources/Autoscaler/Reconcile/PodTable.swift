@@ -5,9 +5,9 @@ import ScalingPolicy
 /// The `pods` command's table: the autoscaler's pods (by name prefix) with
 /// their pool, offering, status, price and age. Env values are never shown.
 public enum PodTable {
-    public static func render(_ pods: [RunPodPod], config: AutoscalerConfig, now: Date) -> String {
-        let naming = PodNaming(prefix: config.runpod.podNamePrefix)
-        let pools = config.pools.map(\.id)
+    /// - Parameter pools: the pools that exist (the config's, or the RunPodPools in Kubernetes mode).
+    public static func render(_ pods: [RunPodPod], prefix: String, pools: [PoolID], now: Date) -> String {
+        let naming = PodNaming(prefix: prefix)
         var rows = [["ID", "POOL", "GPU", "CLOUD", "STATUS", "$/H", "AGE", "NAME"]]
         var total = 0.0
         for pod in pods.sorted(by: { $0.name < $1.name }) where naming.owns(pod.name) {
