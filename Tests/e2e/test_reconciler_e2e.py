@@ -9,18 +9,17 @@ period. The API key appears in no output.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
 import subprocess
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+import emulator_support
 from support import BINARY, Scaler, wait_for
 
 API_KEY = "rk_e2e_SECRET_0123456789abcdef"
@@ -28,46 +27,25 @@ ADA = "NVIDIA RTX 6000 Ada Generation"
 L40S = "NVIDIA L40S"
 
 
-class Emulator:
-    """`runpod-autoscaler emulator` as its own process, with the admin API."""
+class Emulator(emulator_support.Emulator):
+    """The emulator process of emulator_support, started with `API_KEY` and read through its admin API."""
 
     def __init__(self, workdir: Path, config_yaml: str):
-        self.workdir = workdir
-        (workdir / "emulator.yaml").write_text(config_yaml)
-        (workdir / "api-key").write_text(API_KEY + "\n")
-        self.lines: list[str] = []
-        self.proc = subprocess.Popen(
-            [str(BINARY), "emulator", "--listen", "127.0.0.1:0", "--config", str(workdir / "emulator.yaml"),
-             "--api-key-file", str(workdir / "api-key")],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        threading.Thread(target=self._pump, daemon=True).start()
-        match = wait_for(lambda: next((m for m in (re.search(r"address=\"?([^\s\"]+)", l) for l in self.lines
-                                                      if "emulator listening" in l) if m), None),
-                         timeout=20, message=lambda: "emulator listening\n" + "\n".join(self.lines))
-        self.base = "http://" + match.group(1)
+        super().__init__(workdir, config_yaml=config_yaml, api_key=API_KEY)
+        self.start()
+        self.base = f"http://127.0.0.1:{self.port}"
 
-    def _pump(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
+    @property
+    def lines(self) -> list[str]:
+        return self.stderr_text().splitlines()
 
     def admin(self, method: str, path: str, body: dict | None = None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=5) as response:
-            text = response.read()
-            return json.loads(text) if text else None
+        reply = self.request(method, path, body, key=None)
+        assert reply.status < 300, f"{method} {path}: {reply.status} {reply.body[:500]!r}"
+        return reply.json
 
     def live_pods(self) -> list[dict]:
         return [p for p in self.admin("GET", "/admin/state")["pods"] if p["status"] != "TERMINATED"]
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 EMULATOR_YAML = f"""
