@@ -320,6 +320,12 @@ class Scaler:
         self.port = int(m.rsplit(":", 1)[1])
         return self
 
+    def http_address(self, timeout: float = 10.0) -> str:
+        """HOST:PORT of the /metrics, /healthz and /readyz listener, from its `http listening` line."""
+        line = wait_for(lambda: next((l for l in self.stderr_text().splitlines() if "http listening" in l), None),
+                        timeout=timeout, message="the 'http listening' line")
+        return ADDRESS_RE.search(line).group(1)
+
     def _find_listening(self) -> str | None:
         for line in self._stderr:
             if LISTENING_TEXT in line:

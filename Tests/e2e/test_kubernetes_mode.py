@@ -59,15 +59,9 @@ def gpu_pod(name: str, namespace: str, node_name: str, app: str) -> dict:
             "status": {"phase": "Running"}}
 
 
-def http_address(scaler: Scaler) -> str:
-    line = wait_for(lambda: next((l for l in scaler.stderr_text().splitlines() if "http listening" in l), None),
-                    timeout=10, message="the 'http listening' line")
-    return re.search(r"address=\"?([^\s\"]+)", line).group(1)
-
-
 def leader_gauge(scaler: Scaler) -> float | None:
     try:
-        text = urllib.request.urlopen(f"http://{http_address(scaler)}/metrics", timeout=5).read().decode()
+        text = urllib.request.urlopen(f"http://{scaler.http_address()}/metrics", timeout=5).read().decode()
     except OSError:
         return None
     match = re.search(r"^runpod_autoscaler_leader (\S+)$", text, re.M)

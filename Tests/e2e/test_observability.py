@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.request
 
@@ -18,12 +17,6 @@ DESIGN_METRICS = [
     "pod_creations_total", "pod_terminations_total", "offering_unavailable", "grpc_requests_total",
     "grpc_request_duration_seconds", "reconcile_duration_seconds", "leader", "source_last_success_timestamp_seconds",
 ]
-
-
-def http_address(scaler: Scaler) -> str:
-    line = wait_for(lambda: next((l for l in scaler.stderr_text().splitlines() if "http listening" in l), None),
-                    timeout=10, message="the 'http listening' line")
-    return re.search(r"address=\"?([^\s\"]+)", line).group(1)
 
 
 def get(url: str) -> tuple[int, str]:
@@ -42,7 +35,7 @@ def test_metrics_cover_the_design_and_parse(tmp_path, es):
     scaler = Scaler(tmp_path, config={"runpod": {"reconcileSeconds": 0.5}}, queue_depth=95,
                     scaling={"scaleDownIdleSeconds": 0}).start()
     try:
-        base = "http://" + http_address(scaler)
+        base = "http://" + scaler.http_address()
         stub = scaler.stub(es)
         ref = es.pb2.ScaledObjectRef(name="so", namespace="media", scalerMetadata={"pool": "burst"})
         assert stub.IsActive(ref, timeout=5).result is True
@@ -74,7 +67,7 @@ def test_metrics_cover_the_design_and_parse(tmp_path, es):
 def test_health_and_readiness_follow_the_demand_source(tmp_path):
     scaler = Scaler(tmp_path, config={"demand": {"pollSeconds": 1, "staleAfterSeconds": 2}}, queue_depth=10).start()
     try:
-        base = "http://" + http_address(scaler)
+        base = "http://" + scaler.http_address()
         assert get(base + "/healthz") == (200, "ok\n")
         wait_for(lambda: get(base + "/readyz")[0] == 200, timeout=10, message="ready")
         scaler.write_demand_raw("{broken")

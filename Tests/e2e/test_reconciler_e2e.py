@@ -10,7 +10,6 @@ period. The API key appears in no output.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import time
@@ -123,7 +122,7 @@ def test_scale_up_kill_restart_and_scale_down(tmp_path, emulator):
         wait_for(lambda: not emulator.live_pods(), timeout=20,
                  message=lambda: f"all pods gone, have {emulator.live_pods()}\n{second.output()}")
 
-        metrics = urllib.request.urlopen(metrics_url(second), timeout=5).read().decode()
+        metrics = urllib.request.urlopen(f"http://{second.http_address()}/metrics", timeout=5).read().decode()
         assert 'runpod_autoscaler_pod_creations_total{pool="media/burst"' in metrics
         assert "runpod_autoscaler_pod_terminations_total" in metrics
         check = subprocess.run([str(BINARY), "check", "--config", str(second.config_path)],
@@ -153,14 +152,8 @@ def test_emulator_refuses_a_wrong_key_and_creates_stop(tmp_path, emulator):
         scaler.close()
 
 
-def metrics_url(scaler: Scaler) -> str:
-    line = wait_for(lambda: next((l for l in scaler.stderr_text().splitlines() if "http listening" in l), None),
-                    timeout=10, message="the 'http listening' line")
-    return "http://" + re.search(r"address=\"?([^\s\"]+)", line).group(1) + "/metrics"
-
-
 def readyz(scaler: Scaler) -> tuple[int, str]:
-    url = metrics_url(scaler).replace("/metrics", "/readyz")
+    url = f"http://{scaler.http_address()}/readyz"
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read().decode()

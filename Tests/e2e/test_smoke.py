@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
 
-from support import Scaler, wait_for
+from support import Scaler
 from test_reconciler_e2e import API_KEY, Emulator
 
 SMOKE = Path(__file__).resolve().parents[2] / "scripts" / "smoke.py"
 
 
-def http_address(scaler: Scaler) -> str:
-    line = wait_for(lambda: next((l for l in scaler.stderr_text().splitlines() if "http listening" in l), None),
-                    timeout=10, message="the 'http listening' line")
-    return re.search(r"address=\"?([^\s\"]+)", line).group(1)
-
-
 def smoke(scaler: Scaler, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(SMOKE), "--grpc", scaler.address, "--http", http_address(scaler),
+    return subprocess.run([sys.executable, str(SMOKE), "--grpc", scaler.address, "--http", scaler.http_address(),
                            "--timeout", "10", *extra], capture_output=True, text=True, timeout=60)
 
 
