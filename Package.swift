@@ -59,15 +59,16 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["GENERATED_FROM.sha256"]
         ),
-        // Pure decision code: pool specs, the scaling policy, metric naming. No IO.
-        .target(name: "ScalingPolicy"),
+        // Pure decision code: pool specs, the scaling policy, the reconcile planner and machine,
+        // leader election, label selectors, metric naming. No IO, no clock of its own.
+        .target(name: "Decisions"),
         // The application: config, observers, the state store and the gRPC services.
         .target(
             name: "Autoscaler",
             dependencies: [
                 "LibGRPCServer",
                 "ScalerProtos",
-                "ScalingPolicy",
+                "Decisions",
                 "RunPodAPI",
                 "CurlHTTP",
                 "RunPodEmulator",
@@ -84,7 +85,7 @@ let package = Package(
             name: "RunPodAutoscalerCLI",
             dependencies: [
                 "Autoscaler",
-                "ScalingPolicy",
+                "Decisions",
                 "RunPodAPI",
                 "CurlHTTP",
                 "RunPodEmulator",
@@ -99,7 +100,7 @@ let package = Package(
             dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "ScalingPolicyTests", dependencies: ["ScalingPolicy", "TestSupport"]),
+        .testTarget(name: "DecisionsTests", dependencies: ["Decisions", "TestSupport"]),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: ["CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
@@ -129,7 +130,7 @@ let package = Package(
             dependencies: [
                 "Autoscaler",
                 "ScalerProtos",
-                "ScalingPolicy",
+                "Decisions",
                 "LibGRPCServer",
                 "TestSupport",
                 "KubeClient",

@@ -4,7 +4,7 @@ import CurlHTTP
 import Foundation
 import KubeClient
 import RunPodAPI
-import ScalingPolicy
+import Decisions
 
 /// `pods`: the pools' RunPod pods as a table.
 struct PodsCommand: AsyncParsableCommand {

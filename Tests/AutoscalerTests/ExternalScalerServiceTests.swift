@@ -2,7 +2,7 @@ import Foundation
 import LibGRPCServer
 import Logging
 import ScalerProtos
-import ScalingPolicy
+import Decisions
 import SwiftProtobuf
 import Synchronization
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
 import KubeClient
-import ScalingPolicy
+import Decisions
 import Testing
 
 @testable import Autoscaler

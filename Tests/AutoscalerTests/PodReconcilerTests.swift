@@ -1,6 +1,6 @@
 import Foundation
 import RunPodEmulator
-import ScalingPolicy
+import Decisions
 import Testing
 
 @testable import Autoscaler

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import RunPodAPI
 import RunPodEmulator
-import ScalingPolicy
+import Decisions
 import Synchronization
 import TestSupport
 

@@ -1,6 +1,6 @@
 import Foundation
 import RunPodEmulator
-import ScalingPolicy
+import Decisions
 import TestSupport
 import Testing
 

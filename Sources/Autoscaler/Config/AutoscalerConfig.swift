@@ -1,4 +1,4 @@
-import ScalingPolicy
+import Decisions
 
 /// The whole configuration, built once from file + environment + flags by
 /// `ConfigLoader` and validated there.

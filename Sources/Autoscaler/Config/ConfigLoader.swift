@@ -1,5 +1,5 @@
 import Foundation
-import ScalingPolicy
+import Decisions
 import Yams
 
 /// Builds the one `AutoscalerConfig` from the YAML file, the environment and

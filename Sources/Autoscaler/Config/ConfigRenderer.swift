@@ -1,4 +1,4 @@
-import ScalingPolicy
+import Decisions
 
 /// Prints the effective configuration as YAML with secrets redacted: the API
 /// key shows only whether it is set, pod env values are masked.

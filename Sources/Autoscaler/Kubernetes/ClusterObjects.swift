@@ -1,5 +1,5 @@
 import KubeClient
-import ScalingPolicy
+import Decisions
 
 /// Reads the Node and Pod fields local occupancy needs.
 public enum ClusterObjects {

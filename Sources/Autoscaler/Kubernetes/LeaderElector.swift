@@ -1,7 +1,7 @@
 import Foundation
 import KubeClient
 import Logging
-import ScalingPolicy
+import Decisions
 import Synchronization
 
 /// Holds (or waits for) the Lease that makes one replica the reconciler.

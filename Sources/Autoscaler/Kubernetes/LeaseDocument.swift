@@ -1,6 +1,6 @@
 import Foundation
 import KubeClient
-import ScalingPolicy
+import Decisions
 
 /// `coordination.k8s.io/v1` Lease objects to and from `LeaseRecord`.
 enum LeaseDocument {

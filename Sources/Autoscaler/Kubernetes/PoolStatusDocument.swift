@@ -1,6 +1,6 @@
 import Foundation
 import KubeClient
-import ScalingPolicy
+import Decisions
 
 /// The RunPodPool `status` written after each reconcile pass: counts, cost,
 /// pods, conditions. Pure, so what each condition means is tested directly.

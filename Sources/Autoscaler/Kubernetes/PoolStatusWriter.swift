@@ -1,7 +1,7 @@
 import Foundation
 import KubeClient
 import Logging
-import ScalingPolicy
+import Decisions
 import Synchronization
 
 /// Writes each RunPodPool's status from the reconciler's last pass, on the

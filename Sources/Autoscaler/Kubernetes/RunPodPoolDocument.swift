@@ -1,5 +1,5 @@
 import KubeClient
-import ScalingPolicy
+import Decisions
 
 /// Reads RunPodPool objects (`gpuburst.io/v1alpha1`). The API server applies
 /// the CRD's defaults; absent fields here fall back to the same values.

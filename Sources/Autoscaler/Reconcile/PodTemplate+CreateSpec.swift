@@ -1,5 +1,5 @@
 import RunPodAPI
-import ScalingPolicy
+import Decisions
 
 extension PodTemplate {
     /// The create request for one pod of this template on `offering`.

@@ -1,4 +1,4 @@
-import ScalingPolicy
+import Decisions
 
 /// Something worth a Kubernetes Event on the pool's RunPodPool.
 public struct PoolEvent: Sendable, Equatable {

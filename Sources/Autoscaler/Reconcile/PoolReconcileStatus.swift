@@ -1,5 +1,5 @@
 import Foundation
-import ScalingPolicy
+import Decisions
 
 /// What the last reconcile pass saw and did for one pool: for `/readyz`,
 /// logs, metrics and (in Kubernetes mode) the RunPodPool status.

@@ -1,5 +1,5 @@
 import RunPodAPI
-import ScalingPolicy
+import Decisions
 
 extension RunPodPod {
     /// The planner's view of the pod.

@@ -6,7 +6,7 @@ import LibGRPCServer
 import Logging
 import RunPodAPI
 import RunPodEmulator
-import ScalingPolicy
+import Decisions
 import Synchronization
 
 /// The `serve` job: the state store and its observers, the gRPC server with

@@ -1,5 +1,5 @@
 import LibGRPCServer
-import ScalingPolicy
+import Decisions
 
 /// One pool as the latest snapshot sees it.
 public struct PoolView: Sendable {

@@ -1,5 +1,5 @@
 import LibGRPCServer
-import ScalingPolicy
+import Decisions
 
 /// An immutable picture of every pool's decision and answers. The gRPC
 /// handlers read the latest one and never wait on IO.

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import ScalingPolicy
+import Decisions
 import Synchronization
 
 /// Holds the observers' latest inputs, recomputes the snapshot when they
@@ -11,7 +11,7 @@ public final class ScalerStateStore: Sendable {
 
     private struct State {
         var inputs: ScalerInputs
-        var memory: [PoolID: PoolMemory] = [:]
+        var memory: [PoolID: PolicyMemory] = [:]
         var generation = 0
         var subscribers: [Int: Subscriber] = [:]
         var nextSubscriber = 0

@@ -1,7 +1,7 @@
 import Foundation
 import LibGRPCServer
 import ScalerProtos
-import ScalingPolicy
+import Decisions
 import SwiftProtobuf
 
 /// Turns the observed inputs into decisions and encoded answers: a pure
@@ -9,14 +9,14 @@ import SwiftProtobuf
 public enum SnapshotBuilder {
     public struct Output: Sendable {
         public var snapshot: ScalerSnapshot
-        public var memory: [PoolID: PoolMemory]
+        public var memory: [PoolID: PolicyMemory]
     }
 
     public static func build(
-        inputs: ScalerInputs, memory: [PoolID: PoolMemory], now: Date, generation: Int
+        inputs: ScalerInputs, memory: [PoolID: PolicyMemory], now: Date, generation: Int
     ) -> Output {
         var views: [PoolID: PoolView] = [:]
-        var newMemory: [PoolID: PoolMemory] = [:]
+        var newMemory: [PoolID: PolicyMemory] = [:]
         let fresh = inputs.demand.freshReading(now: now, staleAfter: inputs.staleAfterSeconds)
         for spec in inputs.pools {
             let id = spec.id
@@ -37,7 +37,7 @@ public enum SnapshotBuilder {
                     podPricePerHour: inputs.podPrices[id],
                     now: now
                 )
-                let made = ScalingPolicy.decide(spec: spec, input: input, memory: memory[id] ?? PoolMemory())
+                let made = ScalingPolicy.decide(spec: spec, input: input, memory: memory[id] ?? PolicyMemory())
                 decision = made
                 newMemory[id] = made.memory
                 values[.burst] = Double(made.burst)

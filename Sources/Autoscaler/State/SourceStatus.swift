@@ -1,5 +1,5 @@
 import Foundation
-import ScalingPolicy
+import Decisions
 
 /// The demand source's health: its last good reading and last error.
 public struct SourceStatus: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import ScalingPolicy
+@testable import Decisions
 
 /// Table-driven tests of the scaling math on a fixed clock.
 @Suite struct ScalingPolicyTests {
@@ -74,7 +74,7 @@ import Testing
         let decision = ScalingPolicy.decide(
             spec: Self.spec(maxReplicas: c.maxReplicas, maxCost: c.maxCost),
             input: Self.input(queue: c.queue, p95: c.p95, local: c.local, serving: c.serving, price: c.price),
-            memory: PoolMemory())
+            memory: PolicyMemory())
         #expect(decision.thresholdActive == c.active)
         #expect(decision.wanted == c.wanted)
         #expect(decision.burst == c.burst)
@@ -83,7 +83,7 @@ import Testing
 
     @Test func holdsBurstWhileWorkIsQueued() {
         let spec = Self.spec()
-        let busy = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 95), memory: PoolMemory())
+        let busy = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 95), memory: PolicyMemory())
         #expect(busy.burst == 10)
         // Demand drops but work is still queued: never scale down.
         let lower = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 12, at: 120), memory: busy.memory)
@@ -96,7 +96,7 @@ import Testing
 
     @Test func scalesDownOnlyAfterTheIdlePeriod() {
         let spec = Self.spec()
-        let busy = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 95, at: 0), memory: PoolMemory())
+        let busy = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 95, at: 0), memory: PolicyMemory())
         let emptied = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 0, at: 10), memory: busy.memory)
         #expect(emptied.burst == 10, "queue just emptied: hold")
         #expect(emptied.memory.lastBusyAt == Self.t0, "the last busy time is the last non-empty reading")
@@ -110,7 +110,7 @@ import Testing
 
     @Test func aShortBlipRestartsTheIdleClock() {
         let spec = Self.spec()
-        var memory = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 95, at: 0), memory: PoolMemory()).memory
+        var memory = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 95, at: 0), memory: PolicyMemory()).memory
         memory = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 0, at: 50), memory: memory).memory
         memory = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 3, at: 55), memory: memory).memory
         let later = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 0, at: 100), memory: memory)
@@ -121,7 +121,7 @@ import Testing
 
     @Test func heldBurstStillRespectsALoweredCap() {
         let busy = ScalingPolicy.decide(
-            spec: Self.spec(maxReplicas: 20), input: Self.input(queue: 195), memory: PoolMemory())
+            spec: Self.spec(maxReplicas: 20), input: Self.input(queue: 195), memory: PolicyMemory())
         #expect(busy.burst == 20)
         let capped = ScalingPolicy.decide(
             spec: Self.spec(maxReplicas: 5), input: Self.input(queue: 100, at: 1), memory: busy.memory)
@@ -134,9 +134,9 @@ import Testing
         spec.scaling.activationQueueDepth = 0
         spec.scaling.latencySLOSeconds = 10
         let decision = ScalingPolicy.decide(
-            spec: spec, input: Self.input(queue: 9, p95: 11, serving: 1), memory: PoolMemory())
+            spec: spec, input: Self.input(queue: 9, p95: 11, serving: 1), memory: PolicyMemory())
         #expect(decision.wanted == 3)
-        let small = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 1), memory: PoolMemory())
+        let small = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 1), memory: PolicyMemory())
         #expect(small.wanted == 1, "activation 0: any work activates")
     }
 

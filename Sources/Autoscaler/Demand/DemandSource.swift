@@ -1,5 +1,5 @@
 import Foundation
-import ScalingPolicy
+import Decisions
 
 /// Where queue depth and latency come from. Implementations do their IO in
 /// `read`, which only the demand observer calls, off the request path.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import ScalingPolicy
+@testable import Decisions
 
 @Suite struct LabelSelectorTests {
     @Test(

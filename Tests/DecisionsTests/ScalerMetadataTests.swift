@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ScalingPolicy
+@testable import Decisions
 
 @Suite struct ScalerMetadataTests {
     @Test func parsesTheMinimalTrigger() throws {

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@testable import ScalingPolicy
+@testable import Decisions
 
 /// Table-driven tests of the reconciler's pure plan.
 @Suite struct ReconcilePlannerTests {

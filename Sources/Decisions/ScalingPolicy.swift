@@ -3,7 +3,7 @@ import Foundation
 /// The scaling math of DESIGN.md as one pure function: no clock, no IO.
 public enum ScalingPolicy {
     /// Decides the burst of `spec` from `input`, given what was decided before.
-    public static func decide(spec: PoolSpec, input: PolicyInput, memory: PoolMemory) -> Decision {
+    public static func decide(spec: PoolSpec, input: PolicyInput, memory: PolicyMemory) -> Decision {
         let settings = spec.scaling
         let queue = max(0, input.demand.queueDepth)
         let latency = input.demand.latencyP95Seconds
@@ -35,7 +35,7 @@ public enum ScalingPolicy {
             wanted: wanted,
             burst: burst,
             reason: reason,
-            memory: PoolMemory(burst: burst, lastBusyAt: lastBusyAt)
+            memory: PolicyMemory(burst: burst, lastBusyAt: lastBusyAt)
         )
     }
 

@@ -9,9 +9,9 @@ public struct Decision: Sendable, Equatable {
     /// Why, in one line for logs.
     public var reason: String
     /// Carried to the next decision.
-    public var memory: PoolMemory
+    public var memory: PolicyMemory
 
-    public init(thresholdActive: Bool, wanted: Int, burst: Int, reason: String, memory: PoolMemory) {
+    public init(thresholdActive: Bool, wanted: Int, burst: Int, reason: String, memory: PolicyMemory) {
         self.thresholdActive = thresholdActive
         self.wanted = wanted
         self.burst = burst

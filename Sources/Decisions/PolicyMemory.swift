@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the policy carries from one decision to the next for a pool.
-public struct PoolMemory: Sendable, Equatable {
+public struct PolicyMemory: Sendable, Equatable {
     /// The burst decided last time.
     public var burst: Int = 0
     /// The last time the queue was seen non-empty; nil: never.

@@ -1,6 +1,6 @@
 import CurlHTTP
 import Foundation
-import ScalingPolicy
+import Decisions
 
 /// Demand from Prometheus: two instant queries over the HTTP API, through the
 /// project's libcurl client. The queue query must return exactly one series
