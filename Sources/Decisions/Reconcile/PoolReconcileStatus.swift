@@ -1,5 +1,4 @@
 import Foundation
-import Decisions
 
 /// What the last reconcile pass saw and did for one pool: for `/readyz`,
 /// logs, metrics and (in Kubernetes mode) the RunPodPool status.
@@ -17,4 +16,19 @@ public struct PoolReconcileStatus: Sendable, Equatable {
     /// Set while creates are stopped by 401/403/402.
     public var stoppedReason: String?
     public var at: Date
+
+    public init(
+        desired: Int, podsByStatus: [String: Int], running: Int, counted: Int, costPerHour: Double,
+        block: CreateBlock?, pods: [ObservedPod], stoppedReason: String?, at: Date
+    ) {
+        self.desired = desired
+        self.podsByStatus = podsByStatus
+        self.running = running
+        self.counted = counted
+        self.costPerHour = costPerHour
+        self.block = block
+        self.pods = pods
+        self.stoppedReason = stoppedReason
+        self.at = at
+    }
 }

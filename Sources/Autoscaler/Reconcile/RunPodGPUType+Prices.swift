@@ -1,0 +1,15 @@
+import Decisions
+import RunPodAPI
+
+extension [RunPodGPUType] {
+    /// USD per hour of one GPU of every offering the catalog prices.
+    var pricesPerGPU: [Offering: Double] {
+        var prices: [Offering: Double] = [:]
+        for type in self {
+            for cloud in ["SECURE", "COMMUNITY"] {
+                if let price = type.price(cloud: cloud) { prices[Offering(gpuTypeId: type.id, cloud: cloud)] = price }
+            }
+        }
+        return prices
+    }
+}

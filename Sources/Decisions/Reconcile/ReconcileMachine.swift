@@ -1,0 +1,255 @@
+import Foundation
+
+/// The reconciler's memory and every rule that changes it, as a pure machine:
+/// a pass starts with a `ReconcilePassRequest`, each step names one RunPod
+/// call, and the call's answer comes back as a `ReconcileEvent`. Time comes
+/// in with every call, so the same machine runs behind real HTTP, in tests on
+/// a manual clock and in the simulator on virtual time.
+public struct ReconcileMachine: Sendable {
+    public struct Settings: Sendable, Equatable {
+        public var naming: PodNaming
+        /// Log and report creates and terminates, send none.
+        public var dryRun = false
+        /// How long the GPU catalog's prices are trusted.
+        public var catalogSeconds: Double = 300
+        /// After a failed catalog read, the next try comes this much later.
+        public var catalogRetrySeconds: Double = 30
+        /// Creates stay stopped this long after 401/403/402 before one retry.
+        public var stopSeconds: Double = 300
+        /// Orphans of a pool this process never saw are terminated after this grace.
+        public var orphanGraceSeconds: Double = 300
+        /// A 429 without Retry-After pauses creates this long.
+        public var defaultRetryAfterSeconds: Double = 10
+
+        public init(naming: PodNaming) {
+            self.naming = naming
+        }
+    }
+
+    /// Work left in the current pass, done in order.
+    enum Work: Sendable {
+        case plan(PoolSpec, desired: Int, attempt: Int)
+        case send(ReconcileCommand)
+        case planOrphans
+    }
+
+    struct Pass: Sendable {
+        var request: ReconcilePassRequest
+        var work: [Work] = []
+        var inFlight: ReconcileCommand?
+        var listStartedAt: Date?
+        var podsByPool: [PoolID: [ObservedPod]] = [:]
+        var orphans: [ObservedPod] = []
+        /// The pool being worked on and its plan attempt (re-planned after no capacity).
+        var current: (spec: PoolSpec, desired: Int, attempt: Int)?
+    }
+
+    public let settings: Settings
+    public internal(set) var state = ReconcilerState()
+    var pass: Pass?
+    var random: ErasedRandom
+
+    public init(settings: Settings, random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()) {
+        self.settings = settings
+        self.random = ErasedRandom(base: random)
+    }
+
+    /// Whether a pass is under way (its last command not yet answered).
+    public var isInPass: Bool { pass != nil }
+
+    /// Why the reconciler is not healthy, for `/readyz`.
+    public func problems(at now: Date) -> [String] {
+        var problems: [String] = []
+        if let error = state.lastListError { problems.append("RunPod list failing: \(error)") }
+        if let reason = state.stopped(at: now) { problems.append("RunPod creates stopped: \(reason)") }
+        return problems
+    }
+
+    // MARK: Events in, commands out
+
+    /// Starts a pass: read the catalog when its prices are stale, then list.
+    public mutating func startPass(_ request: ReconcilePassRequest, now: Date) -> ReconcileStep {
+        precondition(pass == nil, "a reconcile pass is already under way")
+        pass = Pass(request: request)
+        for spec in request.pools { state.knownPoolGrace[spec.id] = spec.scaling.orphanGraceSeconds }
+        let stale = state.catalogAt.map { now.timeIntervalSince($0) > settings.catalogSeconds } ?? true
+        return stale ? send(.readCatalog) : list(now: now)
+    }
+
+    /// Feeds the answer to the last command back; returns the next step.
+    public mutating func handle(_ event: ReconcileEvent, now: Date) -> ReconcileStep {
+        guard pass != nil else { return ReconcileStep(command: nil) }
+        let command = pass?.inFlight
+        pass?.inFlight = nil
+        var reports: [ReconcileReport] = []
+        switch event {
+        case .catalogRead(let prices):
+            state.gpuPrices = prices
+            state.catalogAt = now
+            return list(now: now)
+        case .catalogFailed(let failure):
+            reports.append(.catalogFailed(failure))
+            reports += applyBlocking(failure, now: now)
+            state.catalogAt = now.addingTimeInterval(settings.catalogRetrySeconds - settings.catalogSeconds)
+            var step = list(now: now)
+            step.reports = reports + step.reports
+            return step
+        case .listFailed(let failure):
+            state.lastListError = failure.detail
+            reports.append(.listFailed(failure))
+            reports += applyBlocking(failure, now: now)
+            pass = nil
+            return ReconcileStep(command: nil, reports: reports)
+        case .listed(let pods):
+            state.lastListError = nil
+            state.lastListAt = pass?.listStartedAt
+            reports += sort(pods, now: now)
+        case .created(let podId):
+            if case .create(let pool, let name, let offering, _)? = command {
+                state.backoffSeconds = 0
+                if let index = state.expectations[pool]?.firstIndex(where: { $0.name == name }) {
+                    state.expectations[pool]?[index].confirmedId = podId
+                }
+                reports.append(.created(pool: pool, name: name, podId: podId, offering: offering))
+            }
+        case .createFailed(let failure):
+            if case .create(let pool, let name, let offering, _)? = command {
+                reports += createFailed(pool: pool, name: name, offering: offering, failure: failure, now: now)
+            }
+        case .terminated:
+            if case .terminate(let pool, let id, let name, let reason)? = command {
+                reports.append(.terminated(pool: pool, podId: id, name: name, reason: reason))
+            }
+        case .terminateFailed(let failure):
+            if case .terminate(let pool, let id, let name, let reason)? = command {
+                if failure.kind == .notFound {
+                    // Already gone: success.
+                    reports.append(.terminated(pool: pool, podId: id, name: name, reason: reason))
+                } else {
+                    state.terminating.remove(id)
+                    reports += applyBlocking(failure, now: now)
+                    reports.append(.terminateFailed(pool: pool, podId: id, name: name, failure: failure))
+                }
+            }
+        case .notPermitted:
+            // The command was not made: forget what sending it assumed.
+            switch command {
+            case .create(let pool, let name, _, _)?: state.expectations[pool]?.removeAll { $0.name == name }
+            case .terminate(_, let id, _, _)?: state.terminating.remove(id)
+            default: break
+            }
+            pass?.work.removeAll()
+        }
+        var step = advance(now: now)
+        step.reports = reports + step.reports
+        return step
+    }
+
+    // MARK: The pass
+
+    private mutating func send(_ command: ReconcileCommand) -> ReconcileStep {
+        pass?.inFlight = command
+        return ReconcileStep(command: command)
+    }
+
+    private mutating func list(now: Date) -> ReconcileStep {
+        pass?.listStartedAt = now
+        return send(.listPods)
+    }
+
+    /// Sorts the listed pods into pools and orphans and queues the pass's work.
+    private mutating func sort(_ pods: [ObservedPod], now: Date) -> [ReconcileReport] {
+        guard var pass else { return [] }
+        let listedAt = pass.listStartedAt ?? now
+        let ids = pass.request.pools.map(\.id)
+        for pod in pods where settings.naming.owns(pod.name) {
+            if let pool = settings.naming.pool(of: pod.name, among: ids) {
+                pass.podsByPool[pool, default: []].append(pod)
+            } else if pod.phase != .terminated {
+                pass.orphans.append(pod)
+            }
+        }
+        let listedIds = Set(pods.map(\.id))
+        state.terminating.formIntersection(listedIds)
+        state.orphanFirstSeen = state.orphanFirstSeen.filter { listedIds.contains($0.key) }
+        for orphan in pass.orphans where state.orphanFirstSeen[orphan.id] == nil {
+            state.orphanFirstSeen[orphan.id] = listedAt
+        }
+        var reports: [ReconcileReport] = []
+        if pass.request.mayAct {
+            for spec in pass.request.pools {
+                if let desired = pass.request.desired[spec.id] {
+                    pass.work.append(.plan(spec, desired: desired, attempt: 0))
+                } else {
+                    let live = (pass.podsByPool[spec.id] ?? []).filter { $0.phase != .terminated }.count
+                    reports += summarize(spec.id, "holding \(live) pods: no decision (demand unavailable)")
+                }
+            }
+            if pass.request.poolsKnown { pass.work.append(.planOrphans) }
+        }
+        self.pass = pass
+        return reports
+    }
+
+    /// Does queued work until a command is due; ends the pass when none is left.
+    private mutating func advance(now: Date) -> ReconcileStep {
+        var reports: [ReconcileReport] = []
+        while var pass, !pass.work.isEmpty {
+            let work = pass.work.removeFirst()
+            self.pass = pass
+            switch work {
+            case .plan(let spec, let desired, let attempt):
+                self.pass?.current = (spec, desired, attempt)
+                let (commands, planned) = plan(spec, desired: desired, now: now)
+                reports += planned
+                self.pass?.work.insert(contentsOf: commands.map(Work.send), at: 0)
+            case .planOrphans:
+                self.pass?.current = nil
+                let commands = planOrphans(now: now)
+                self.pass?.work.insert(contentsOf: commands.map(Work.send), at: 0)
+            case .send(let command):
+                if settings.dryRun {
+                    reports.append(.wouldSend(command))
+                    continue
+                }
+                switch command {
+                case .create(let pool, let name, let offering, let price):
+                    let expectation = CreateExpectation(
+                        name: name, offering: offering, pricePerHour: price, attemptedAt: now, confirmedId: nil)
+                    state.expectations[pool, default: []].append(expectation)
+                case .terminate(_, let id, _, _):
+                    state.terminating.insert(id)
+                case .readCatalog, .listPods:
+                    break
+                }
+                var step = send(command)
+                step.reports = reports
+                return step
+            }
+        }
+        reports.append(finishPass())
+        return ReconcileStep(command: nil, reports: reports)
+    }
+
+    private mutating func finishPass() -> ReconcileReport {
+        var pods: [PoolID: Int] = [:]
+        var running: [PoolID: Int] = [:]
+        var prices: [PoolID: Double] = [:]
+        for spec in pass?.request.pools ?? [] {
+            let live = (pass?.podsByPool[spec.id] ?? []).filter { pod in pod.phase != .terminated }
+            pods[spec.id] = live.count
+            running[spec.id] = live.filter { $0.phase == .running }.count
+            if let first = Offering.fallbackOrder(spec.template).first, let price = state.gpuPrices[first] {
+                prices[spec.id] = price * Double(spec.template.gpuCount)
+            }
+        }
+        pass = nil
+        return .passFinished(pods: pods, running: running, prices: prices)
+    }
+
+    /// Logs a pool's summary when it differs from the last one.
+    mutating func summarize(_ pool: PoolID, _ summary: String) -> [ReconcileReport] {
+        defer { state.lastSummary[pool] = summary }
+        return state.lastSummary[pool] == summary ? [] : [.summary(pool, summary)]
+    }
+}

@@ -1,0 +1,25 @@
+/// Something the machine decided or learned that the executor logs, counts
+/// or records as a Kubernetes Event. Reports carry no instructions.
+public enum ReconcileReport: Sendable, Equatable {
+    /// A pool was planned: its status for `/readyz`, metrics and the
+    /// RunPodPool status, and each of its offerings with whether it is skipped
+    /// after a no-capacity answer (every offering is reported, so alerts can rely on the series).
+    case planned(PoolID, PoolReconcileStatus, unavailable: [Offering: Bool])
+    /// The pool's one-line plan summary changed.
+    case summary(PoolID, String)
+    case created(pool: PoolID, name: String, podId: String, offering: Offering)
+    /// `result` is the pod_creations_total label: no_capacity, answer_lost or error.
+    case createFailed(pool: PoolID, name: String, offering: Offering, result: String, failure: ReconcileFailure)
+    case terminated(pool: PoolID?, podId: String, name: String, reason: TerminationReason)
+    case terminateFailed(pool: PoolID?, podId: String, name: String, failure: ReconcileFailure)
+    /// Dry run: what would have been sent.
+    case wouldSend(ReconcileCommand)
+    case listFailed(ReconcileFailure)
+    case catalogFailed(ReconcileFailure)
+    /// Creates stopped for the account (reported once per stop).
+    case accountStopped(reason: String)
+    /// The pass ended after a list: per pool, pods that are not terminated,
+    /// pods RUNNING, and the price of one pod of the first offering.
+    case passFinished(pods: [PoolID: Int], running: [PoolID: Int], prices: [PoolID: Double])
+
+}
