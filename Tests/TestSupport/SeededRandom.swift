@@ -1,5 +1,5 @@
 /// A deterministic generator (SplitMix64) for names and property tests.
-public struct SeededRandom: RandomNumberGenerator {
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) {
