@@ -15,16 +15,14 @@ struct PodsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.loadConfigOrExit()
-        let baseURL = config.runpod.usesEmulator ? "http://\(config.runpod.emulatorListen)" : config.runpod.endpoint
-        let http = HTTPClient(configuration: .init(timeout: .seconds(Int64(config.runpod.timeoutSeconds))))
-        defer { http.shutdown() }
-        let client = RunPodClient(
-            baseURL: baseURL, apiKey: config.runpod.apiKey.isEmpty ? "emulator" : config.runpod.apiKey, http: http)
+        let runpod = RunPodConnection(config: config)
+        defer { runpod.shutdown() }
         let pods: [RunPodPod]
         do {
-            pods = try await client.listPods()
+            pods = try await runpod.client.listPods()
         } catch {
-            FileHandle.standardError.write(Data("runpod-autoscaler: cannot list pods at \(baseURL): \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data("runpod-autoscaler: cannot list pods at \(runpod.baseURL): \(error)\n".utf8))
             throw ExitCode(1)
         }
         print(

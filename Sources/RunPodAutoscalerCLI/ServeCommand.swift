@@ -1,6 +1,5 @@
 import ArgumentParser
 import Autoscaler
-import Dispatch
 import Foundation
 import KubeClient
 
@@ -14,6 +13,11 @@ struct ServeCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
+        // Caught from the first moment, off the cooperative pool: a stop
+        // during start-up still stops every part.
+        let stop = StopRelay()
+        StopSignals.install(stop)
+
         var settings = options
         if dryRun { settings.settings.append("dryRun=true") }
         let config = try settings.loadConfigOrExit()
@@ -32,18 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
 
-        // Signals arrive on a dispatch queue, never on the cooperative pool.
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let queue = DispatchQueue(label: "signals")
-        let sources = [SIGTERM, SIGINT].map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { runtime.requestStop() }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
-
+        stop.connect { runtime.requestStop() }
         do {
             try await runtime.run()
         } catch {

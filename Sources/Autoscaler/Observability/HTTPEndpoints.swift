@@ -3,11 +3,10 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 /// The HTTP listener: `/metrics` (Prometheus text format), `/healthz` (the
 /// process answers) and `/readyz` (200 only when every reason list is empty).
-public final class HTTPEndpoints: Sendable {
+public final class HTTPEndpoints: Service, Sendable {
     public let address: String
     public let metrics: AutoscalerMetrics
     /// Why the process is not ready (stale demand, failing RunPod lists, …); empty when ready.
@@ -15,7 +14,6 @@ public final class HTTPEndpoints: Sendable {
     /// Refreshes gauges that are sampled rather than pushed, before a scrape.
     public let beforeScrape: @Sendable () -> Void
     public let logger: Logger
-    private let group = Mutex<ServiceGroup?>(nil)
 
     public init(
         address: String, metrics: AutoscalerMetrics, readinessProblems: @escaping @Sendable () -> [String],
@@ -29,7 +27,9 @@ public final class HTTPEndpoints: Sendable {
     }
 
     /// Serves until `stop()`; `onBound` gets the bound port.
-    public func run(onBound: @escaping @Sendable (Int) -> Void) async throws {
+    /// Serves until the service group shuts down. A port that cannot be
+    /// bound ends the run with a `RuntimeFailure` naming the address.
+    public func run() async throws {
         let (metrics, readinessProblems, beforeScrape) = (self.metrics, self.readinessProblems, self.beforeScrape)
         let router = Router()
         router.get("/metrics") { _, _ -> Response in
@@ -49,20 +49,20 @@ public final class HTTPEndpoints: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         let (host, port) = try Self.split(address)
+        let logger = self.logger
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "runpod-autoscaler"),
-            onServerRunning: { channel in onBound(channel.localAddress?.port ?? port) },
+            onServerRunning: { channel in
+                logger.info("http listening", metadata: ["address": "\(host):\(channel.localAddress?.port ?? port)"])
+            },
             logger: logger
         )
-        let serviceGroup = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        group.withLock { $0 = serviceGroup }
-        try await serviceGroup.run()
-    }
-
-    /// Closes the listener gracefully (open requests finish).
-    public func stop() async {
-        await group.withLock { $0 }?.triggerGracefulShutdown()
+        do {
+            try await app.run()
+        } catch {
+            throw RuntimeFailure(message: "cannot serve HTTP on \(address): \(error)")
+        }
     }
 
     static func split(_ address: String) throws -> (String, Int) {

@@ -29,11 +29,10 @@ public enum SourceProbe {
         if config.runpod.usesEmulator {
             return Result(ok: true, detail: "the built-in emulator (started by serve; nothing to probe)")
         }
-        let http = HTTPClient(configuration: .init(timeout: .seconds(Int64(config.runpod.timeoutSeconds))))
-        defer { http.shutdown() }
-        let client = RunPodClient(baseURL: config.runpod.endpoint, apiKey: config.runpod.apiKey, http: http)
+        let runpod = RunPodConnection(config: config)
+        defer { runpod.shutdown() }
         do {
-            let pods = try await client.listPods()
+            let pods = try await runpod.client.listPods()
             let prefix = config.runpod.podNamePrefix + "-"
             let ours = pods.filter { $0.name.hasPrefix(prefix) }.count
             return Result(

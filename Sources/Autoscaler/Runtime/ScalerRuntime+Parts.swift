@@ -1,0 +1,106 @@
+import CurlHTTP
+import Decisions
+import Foundation
+import KubeClient
+import LibGRPCServer
+
+/// How each part of `serve` is built from the config.
+extension ScalerRuntime {
+    func makeElector(_ client: KubeClient) -> LeaderElector {
+        var settings = LeaderElectionSettings()
+        settings.leaseDurationSeconds = config.kubernetes.leaseDurationSeconds
+        settings.renewDeadlineSeconds = config.kubernetes.renewDeadlineSeconds
+        settings.retryPeriodSeconds = config.kubernetes.retryPeriodSeconds
+        return LeaderElector(
+            client: client, name: config.kubernetes.leaseName, namespace: config.kubernetes.leaseNamespace,
+            identity: config.kubernetes.identity, settings: settings, metrics: metrics, logger: logger)
+    }
+
+    func makeClusterObserver(_ client: KubeClient) -> KubernetesObserver {
+        var local: (nodes: String, workers: LabelSelector)?
+        if config.local.source == .kubernetes {
+            // Validated at load.
+            local = (
+                config.local.nodeSelector, (try? LabelSelector(config.local.workerSelector)) ?? LabelSelector.everything
+            )
+        }
+        return KubernetesObserver(
+            client: client, store: store, pollSeconds: config.kubernetes.pollSeconds, poolDefaults: config.poolDefaults,
+            localSelectors: local, metrics: metrics, logger: logger)
+    }
+
+    /// Standalone: desired is the policy's burst. Kubernetes mode: desired is
+    /// spec.replicas (written by the HPA through /scale) and only the leader acts.
+    func makeReconciler(_ runpod: RunPodConnection, kube: KubeClient?, elector: LeaderElector?) -> PodReconciler {
+        var settings = PodReconciler.Settings(naming: PodNaming(prefix: config.runpod.podNamePrefix))
+        settings.interval = .milliseconds(Int64(config.runpod.reconcileSeconds * 1000))
+        settings.dryRun = config.dryRun
+        settings.orphanGraceSeconds = config.pools.map(\.scaling.orphanGraceSeconds).min() ?? 300
+        var desired: @Sendable (PoolSpec, ScalerSnapshot) -> Int? = { spec, snapshot in
+            snapshot.pools[spec.id]?.decision?.burst
+        }
+        if let kube, let elector {
+            let recorder = PoolEventRecorder(client: kube, store: store, logger: logger)
+            settings.canMutate = { elector.isLeader }
+            settings.onEvent = { recorder.record($0) }
+            settings.poolsKnown = { [store] in store.inputs.clusterReadAt != nil }
+            desired = { [store] spec, _ in store.inputs.clusterPools[spec.id]?.desired }
+        }
+        return PodReconciler(
+            provider: runpod.client, store: store, metrics: metrics, settings: settings, logger: logger,
+            desired: desired)
+    }
+
+    func makeEndpoints(_ reconciler: PodReconciler) -> HTTPEndpoints {
+        let (health, store, metrics) = (self.health, self.store, self.metrics)
+        return HTTPEndpoints(
+            address: config.http.listen, metrics: metrics,
+            readinessProblems: {
+                var problems: [String] = []
+                if health.status(of: "") != .serving { problems.append("gRPC server not serving") }
+                if let stale = store.snapshot.pools.values.compactMap(\.unavailable).first {
+                    problems.append("\(stale)")
+                }
+                problems.append(contentsOf: reconciler.problems)
+                if let error = store.inputs.clusterError { problems.append("cannot read the cluster: \(error)") }
+                return problems
+            },
+            beforeScrape: { metrics.recordSnapshot(store.snapshot, inputs: store.inputs) },
+            logger: logger)
+    }
+
+    static func makeDemandSource(_ config: AutoscalerConfig) throws -> any DemandSource {
+        switch config.demand.source {
+        case .file:
+            return FileDemandSource(path: config.demand.filePath)
+        case .prometheus:
+            return PrometheusDemandSource(
+                url: config.demand.prometheusURL, queueDepthQuery: config.demand.queueDepthQuery,
+                latencyP95Query: config.demand.latencyP95Query,
+                http: HTTPClient(configuration: .init(timeout: .seconds(10), maxConcurrentTransfers: 1)))
+        }
+    }
+
+    static func loadTLS(_ config: AutoscalerConfig) throws -> TLSConfiguration? {
+        guard config.grpc.tlsEnabled else { return nil }
+        func read(_ path: String, _ key: String, mustContain marker: String, what: String) throws -> String {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ConfigError(origin: config.origin, key: key, reason: "cannot read \(path)")
+            }
+            guard text.contains(marker) else {
+                throw ConfigError(origin: config.origin, key: key, reason: "\(path) holds no PEM \(what)")
+            }
+            return text
+        }
+        let certificate = try read(
+            config.grpc.certFile, "grpc.tls.certFile", mustContain: "-----BEGIN CERTIFICATE-----", what: "certificate")
+        let key = try read(config.grpc.keyFile, "grpc.tls.keyFile", mustContain: "PRIVATE KEY-----", what: "private key")
+        var clientCA: String?
+        if !config.grpc.clientCAFile.isEmpty {
+            clientCA = try read(
+                config.grpc.clientCAFile, "grpc.tls.clientCAFile", mustContain: "-----BEGIN CERTIFICATE-----",
+                what: "certificate")
+        }
+        return TLSConfiguration(certificateChainPEM: certificate, privateKeyPEM: key, clientCAPEM: clientCA)
+    }
+}
