@@ -94,10 +94,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Deterministic helpers shared by the test targets: a seeded generator, a manual clock.
+        // Deterministic helpers shared by the test targets: a seeded generator, a manual clock, an in-memory
+        // Kubernetes cluster.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["KubeClient", "Decisions", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "DecisionsTests", dependencies: ["Decisions", "TestSupport"]),

@@ -5,7 +5,8 @@ extension KubeClient {
     ///
     /// A `change` that leaves the object as it was writes nothing and returns the object read. A `change` that
     /// throws stops at once with nothing written: a ``KubeError`` as thrown, any other error as
-    /// ``KubeError/Kind/aborted`` with it as the cause. Works on subresources (`status`) too.
+    /// ``KubeError/Kind/aborted`` with it as the cause. Works on subresources (`status`) too. The loop itself is
+    /// ``ReadModifyWrite/modify(_:attempts:get:update:change:)``.
     ///
     /// - Returns: The object as stored after the write.
     public func modify(
@@ -13,39 +14,10 @@ extension KubeClient {
         attempts: Int = 5,
         _ change: @Sendable (inout JSONValue) throws -> Void
     ) async throws(KubeError) -> JSONValue {
-        try requireName(path, for: "modify")
-        let attempts = max(1, attempts)
-        var lastConflict: KubeError?
-        for _ in 0..<attempts {
-            let current = try await get(path)
-            var changed = current
-            do {
-                try change(&changed)
-            } catch let error as KubeError {
-                throw error
-            } catch {
-                throw KubeError(
-                    kind: .aborted, message: "modify \(path.path): the change failed: \(error)", cause: error)
-            }
-            if changed == current {
-                return current
-            }
-            // The write must be conditional on what was read, whatever `change` did to the field.
-            if let version = current["metadata"]["resourceVersion"].string {
-                changed["metadata"]["resourceVersion"] = .string(version)
-            }
-            do {
-                return try await update(path, changed)
-            } catch  where error.kind == .conflict {
-                lastConflict = error
-            }
-        }
-        throw KubeError(
-            kind: .conflict,
-            status: lastConflict?.status,
-            reason: lastConflict?.reason,
-            message: "modify \(path.path): gave up after \(attempts) conflicting writes; last: "
-                + (lastConflict?.message ?? "conflict")
-        )
+        try await ReadModifyWrite.modify(
+            path, attempts: attempts,
+            get: { path throws(KubeError) in try await get(path) },
+            update: { path, object throws(KubeError) in try await update(path, object) },
+            change: change)
     }
 }

@@ -1,14 +1,14 @@
+import Decisions
 import Foundation
 import KubeClient
 import Logging
-import Decisions
 
 /// Reads the RunPodPool objects (the pools and their `spec.replicas`) and,
 /// with `local.source: kubernetes`, the local A100 occupancy, every
 /// `pollSeconds`, and publishes them to the store. A failed read keeps the
 /// last good state and is reported.
 public struct KubernetesObserver: Sendable {
-    public let client: KubeClient
+    public let client: any ClusterClient
     public let store: ScalerStateStore
     public let pollSeconds: Double
     public let poolDefaults: PoolDefaults
@@ -16,10 +16,12 @@ public struct KubernetesObserver: Sendable {
     public let localSelectors: (nodes: String, workers: LabelSelector)?
     public let metrics: AutoscalerMetrics?
     public let logger: Logger
+    private let now: @Sendable () -> Date
 
     public init(
-        client: KubeClient, store: ScalerStateStore, pollSeconds: Double, poolDefaults: PoolDefaults,
-        localSelectors: (nodes: String, workers: LabelSelector)?, metrics: AutoscalerMetrics?, logger: Logger
+        client: any ClusterClient, store: ScalerStateStore, pollSeconds: Double, poolDefaults: PoolDefaults,
+        localSelectors: (nodes: String, workers: LabelSelector)?, metrics: AutoscalerMetrics?, logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.client = client
         self.store = store
@@ -28,6 +30,7 @@ public struct KubernetesObserver: Sendable {
         self.localSelectors = localSelectors
         self.metrics = metrics
         self.logger = logger
+        self.now = now
     }
 
     public func run() async {
@@ -41,7 +44,7 @@ public struct KubernetesObserver: Sendable {
     /// One read of the cluster; `reported` keeps each bad object logged once.
     public func readOnce(reported: inout Set<String>) async {
         do {
-            let list = try await client.list(.runPodPools(namespace: nil))
+            let list = try await client.list(.runPodPools(namespace: nil), labelSelector: nil, fieldSelector: nil)
             var pools: [ClusterPool] = []
             for object in list.items {
                 switch RunPodPoolDocument.parse(object, defaults: poolDefaults) {
@@ -54,14 +57,15 @@ public struct KubernetesObserver: Sendable {
             }
             var local: LocalCapacity?
             if let selectors = localSelectors {
-                let nodes = try await client.list(.nodes, labelSelector: selectors.nodes)
+                let nodes = try await client.list(.nodes, labelSelector: selectors.nodes, fieldSelector: nil)
                 let pods = try await client.list(
-                    .pods(namespace: nil), fieldSelector: "status.phase!=Succeeded,status.phase!=Failed")
+                    .pods(namespace: nil), labelSelector: nil,
+                    fieldSelector: "status.phase!=Succeeded,status.phase!=Failed")
                 local = LocalOccupancy.compute(
                     nodes: nodes.items.map(ClusterObjects.node), pods: pods.items.map(ClusterObjects.pod),
                     workers: selectors.workers)
             }
-            let now = Date()
+            let now = self.now()
             store.update(now: now) { inputs in
                 inputs.pools = pools.map(\.spec)
                 inputs.clusterPools = Dictionary(uniqueKeysWithValues: pools.map { ($0.spec.id, $0) })
@@ -75,7 +79,7 @@ public struct KubernetesObserver: Sendable {
             if store.inputs.clusterError != message {
                 logger.warning("cannot read the cluster; keeping the last state", metadata: ["error": "\(message)"])
             }
-            store.update(now: Date()) { $0.clusterError = message }
+            store.update(now: now()) { $0.clusterError = message }
         }
     }
 }

@@ -1,7 +1,7 @@
+import Decisions
 import Foundation
 import KubeClient
 import Logging
-import Decisions
 import Synchronization
 
 /// Holds (or waits for) the Lease that makes one replica the reconciler.
@@ -18,7 +18,7 @@ public final class LeaderElector: Sendable {
     }
 
     public let identity: String
-    private let client: KubeClient
+    private let client: any ClusterClient
     private let name: String
     private let namespace: String
     private let settings: LeaderElectionSettings
@@ -28,7 +28,7 @@ public final class LeaderElector: Sendable {
     private let state = Mutex(State())
 
     public init(
-        client: KubeClient, name: String, namespace: String, identity: String, settings: LeaderElectionSettings,
+        client: any ClusterClient, name: String, namespace: String, identity: String, settings: LeaderElectionSettings,
         metrics: AutoscalerMetrics?, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.client = client

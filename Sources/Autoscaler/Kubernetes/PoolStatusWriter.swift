@@ -1,7 +1,7 @@
+import Decisions
 import Foundation
 import KubeClient
 import Logging
-import Decisions
 import Synchronization
 
 /// Writes each RunPodPool's status from the reconciler's last pass, on the
@@ -12,23 +12,25 @@ public final class PoolStatusWriter: Sendable {
         var conditions: [PoolCondition]
     }
 
-    private let client: KubeClient
+    private let client: any ClusterClient
     private let store: ScalerStateStore
     private let reconciler: @Sendable () -> [PoolID: PoolReconcileStatus]
     private let isLeader: @Sendable () -> Bool
     private let logger: Logger
+    private let now: @Sendable () -> Date
     private let written = Mutex([PoolID: Written]())
 
     public init(
-        client: KubeClient, store: ScalerStateStore,
+        client: any ClusterClient, store: ScalerStateStore,
         reconciler: @escaping @Sendable () -> [PoolID: PoolReconcileStatus],
-        isLeader: @escaping @Sendable () -> Bool, logger: Logger
+        isLeader: @escaping @Sendable () -> Bool, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.client = client
         self.store = store
         self.reconciler = reconciler
         self.isLeader = isLeader
         self.logger = logger
+        self.now = now
     }
 
     public func run(every interval: Duration) async {
@@ -41,7 +43,7 @@ public final class PoolStatusWriter: Sendable {
     public func writeOnce() async {
         guard isLeader() else { return }
         let pools = store.inputs.clusterPools
-        let now = Date()
+        let now = self.now()
         for (id, status) in reconciler() {
             guard let pool = pools[id] else { continue }
             let previous = written.withLock { $0[id] }

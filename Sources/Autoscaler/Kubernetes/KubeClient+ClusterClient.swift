@@ -1,0 +1,4 @@
+import KubeClient
+
+/// The real cluster: every call goes to the API server.
+extension KubeClient: ClusterClient {}

@@ -1,0 +1,5 @@
+import Autoscaler
+import TestSupport
+
+/// The in-memory cluster stands in for the API server wherever the autoscaler takes a ``ClusterClient``.
+extension InMemoryCluster: ClusterClient {}
