@@ -1,7 +1,7 @@
+import Decisions
 import Foundation
 import KubeClient
 import Logging
-import Decisions
 
 /// Reads the RunPodPool objects (the pools and their `spec.replicas`) and,
 /// with `local.source: kubernetes`, the local A100 occupancy, every

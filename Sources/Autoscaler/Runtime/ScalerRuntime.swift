@@ -1,4 +1,5 @@
 import CurlHTTP
+import Decisions
 import Dispatch
 import Foundation
 import KubeClient
@@ -6,7 +7,6 @@ import LibGRPCServer
 import Logging
 import RunPodAPI
 import RunPodEmulator
-import Decisions
 import Synchronization
 
 /// The `serve` job: the state store and its observers, the gRPC server with
