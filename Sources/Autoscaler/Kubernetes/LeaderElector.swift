@@ -1,7 +1,8 @@
+import Decisions
 import Foundation
 import KubeClient
 import Logging
-import Decisions
+import Primitives
 import Synchronization
 
 /// Holds (or waits for) the Lease that makes one replica the reconciler.

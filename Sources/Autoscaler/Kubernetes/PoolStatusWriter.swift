@@ -1,7 +1,8 @@
+import Decisions
 import Foundation
 import KubeClient
 import Logging
-import Decisions
+import Primitives
 import Synchronization
 
 /// Writes each RunPodPool's status from the reconciler's last pass, on the
