@@ -29,19 +29,23 @@ let package = Package(
             name: "CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // Small value types several modules share: JSONValue, RFC 3339 timestamps, Retry-After, a seeded generator.
+        // No IO.
+        .target(name: "Primitives"),
         // A small blocking-transfer HTTP client over libcurl, run off the cooperative pool.
         .target(name: "CurlHTTP", dependencies: ["CCurlShim"]),
         // The RunPod REST v2 client: pods, actions, the GPU catalog, typed errors.
-        .target(name: "RunPodAPI", dependencies: ["CurlHTTP"]),
+        .target(name: "RunPodAPI", dependencies: ["CurlHTTP", "Primitives"]),
         // A minimal Kubernetes REST client: in-cluster config and kubeconfig, JSON objects.
         .target(
             name: "KubeClient",
-            dependencies: ["CurlHTTP", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CurlHTTP", "Primitives", .product(name: "Yams", package: "Yams")]
         ),
         // The built-in RunPod REST v2 emulator with fault injection.
         .target(
             name: "RunPodEmulator",
             dependencies: [
+                "Primitives",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -73,6 +77,7 @@ let package = Package(
                 "CurlHTTP",
                 "RunPodEmulator",
                 "KubeClient",
+                "Primitives",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -94,14 +99,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Deterministic helpers shared by the test targets: a seeded generator, a manual clock, an in-memory
-        // Kubernetes cluster.
+        // Deterministic helpers shared by the test targets: a manual clock, a loopback test server, a recording
+        // HTTP fake with canned responses, an in-memory Kubernetes cluster.
         .target(
             name: "TestSupport",
-            dependencies: ["KubeClient", "Decisions", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "KubeClient", "Decisions", "Primitives", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "DecisionsTests", dependencies: ["Decisions", "TestSupport"]),
+        .testTarget(name: "DecisionsTests", dependencies: ["Decisions", "Primitives", "TestSupport"]),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: ["CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
@@ -109,19 +116,23 @@ let package = Package(
         .testTarget(
             name: "KubeClientTests",
             dependencies: [
-                "KubeClient", "CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "KubeClient", "CurlHTTP", "Primitives", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "RunPodAPITests",
             dependencies: [
-                "RunPodAPI", "CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                "RunPodAPI", "CurlHTTP", "Primitives", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "RunPodEmulatorTests",
             dependencies: [
                 "RunPodEmulator",
+                "Primitives",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -138,6 +149,7 @@ let package = Package(
                 "RunPodAPI",
                 "RunPodEmulator",
                 "CurlHTTP",
+                "Primitives",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]

@@ -1,3 +1,4 @@
+import Primitives
 import Synchronization
 
 /// The events a client has recorded, so a repeat raises the stored event's `count` instead of making a new

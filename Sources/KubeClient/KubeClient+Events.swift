@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 extension KubeClient {
     /// The `reportingComponent` (and `source.component`) of recorded events.
@@ -33,7 +34,9 @@ extension KubeClient {
         let now = Date()
         let events = ResourcePath.events(namespace: namespace)
         if let repeated = eventLog.nextOccurrence(of: key) {
-            let patch: JSONValue = ["count": JSONValue(repeated.count), "lastTimestamp": .string(KubeTime.time(now))]
+            let patch: JSONValue = [
+                "count": JSONValue(repeated.count), "lastTimestamp": .string(RFC3339Timestamp.seconds(now)),
+            ]
             do {
                 _ = try await mergePatch(events.named(repeated.name), patch)
                 return
@@ -54,9 +57,9 @@ extension KubeClient {
             "message": .string(message),
             "action": .string(String(action.prefix(128))),
             "count": 1,
-            "firstTimestamp": .string(KubeTime.time(now)),
-            "lastTimestamp": .string(KubeTime.time(now)),
-            "eventTime": .string(KubeTime.microTime(now)),
+            "firstTimestamp": .string(RFC3339Timestamp.seconds(now)),
+            "lastTimestamp": .string(RFC3339Timestamp.seconds(now)),
+            "eventTime": .string(RFC3339Timestamp.microseconds(now)),
             "source": ["component": .string(Self.eventComponent)],
             "reportingComponent": .string(Self.eventComponent),
             "reportingInstance": .string(String(instance.prefix(128))),

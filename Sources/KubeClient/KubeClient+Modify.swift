@@ -1,3 +1,5 @@
+import Primitives
+
 extension KubeClient {
     /// Reads the object at `path`, applies `change`, and writes the result back (PUT) with the resourceVersion
     /// read, so a concurrent writer's change is never lost: on a conflict (409) it re-reads and applies `change`

@@ -1,4 +1,5 @@
 import CurlHTTP
+import Primitives
 
 extension KubeClient {
     /// The object (or subresource) at `path`.

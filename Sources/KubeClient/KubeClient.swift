@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Primitives
 
 /// A minimal Kubernetes REST client: objects as ``JSONValue``, addressed by ``ResourcePath``.
 ///

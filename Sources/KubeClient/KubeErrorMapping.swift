@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Primitives
 
 /// Turns a response outside 2xx into a ``KubeError``, from its status and the `Status` object the API server
 /// sends with errors.

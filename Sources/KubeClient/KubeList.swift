@@ -1,3 +1,5 @@
+import Primitives
+
 /// The answer to ``KubeClient/list(_:labelSelector:fieldSelector:)``: the objects and the collection's
 /// `resourceVersion`.
 public struct KubeList: Sendable, Equatable {

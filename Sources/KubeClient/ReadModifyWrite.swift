@@ -1,3 +1,5 @@
+import Primitives
+
 /// The read-modify-write loop behind ``KubeClient/modify(_:attempts:_:)``, over any pair of get and update calls,
 /// so another client of the same API (a wrapper, an in-memory fake) modifies with exactly the same semantics.
 public enum ReadModifyWrite {

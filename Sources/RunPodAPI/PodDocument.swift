@@ -1,3 +1,5 @@
+import Primitives
+
 /// A `Pod` object of the v2 API, decoded leniently: only `id` is required; unknown fields and statuses, a
 /// missing `gpu`, `null` blocks, string costs and Go-style timestamps are all accepted.
 struct PodDocument: Decodable {
@@ -29,8 +31,8 @@ struct PodDocument: Decodable {
             costPerHour: (try? container.decodeIfPresent(LenientNumber.self, forKey: .cost))?.value ?? 0,
             image: try container.decodeIfPresent(String.self, forKey: .image),
             env: (try? container.decodeIfPresent([String: String].self, forKey: .env)) ?? [:],
-            createdAt: try container.decodeIfPresent(String.self, forKey: .createdAt).flatMap(RunPodTimestamp.parse),
-            startedAt: try container.decodeIfPresent(String.self, forKey: .startedAt).flatMap(RunPodTimestamp.parse)
+            createdAt: try container.decodeIfPresent(String.self, forKey: .createdAt).flatMap(RFC3339Timestamp.parse),
+            startedAt: try container.decodeIfPresent(String.self, forKey: .startedAt).flatMap(RFC3339Timestamp.parse)
         )
     }
 }

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Primitives
 
 /// Turns a non-success response into a ``RunPodError``, following RunPod's migration notes.
 enum RunPodErrorMapping {

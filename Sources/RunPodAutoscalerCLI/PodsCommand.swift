@@ -1,10 +1,10 @@
 import ArgumentParser
 import Autoscaler
 import CurlHTTP
+import Decisions
 import Foundation
 import KubeClient
 import RunPodAPI
-import Decisions
 
 /// `pods`: the pools' RunPod pods as a table.
 struct PodsCommand: AsyncParsableCommand {

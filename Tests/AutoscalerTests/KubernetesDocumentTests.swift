@@ -1,6 +1,7 @@
+import Decisions
 import Foundation
 import KubeClient
-import Decisions
+import Primitives
 import Testing
 
 @testable import Autoscaler
@@ -183,7 +184,7 @@ import Testing
         let back = LeaseDocument.record(object)
         #expect(back.holder == "pod-a" && back.transitions == 3 && back.leaseDurationSeconds == 15)
         #expect(abs((back.acquireTime ?? .distantPast).timeIntervalSince(acquired)) < 0.001)
-        #expect(MicroTime.parse("2026-11-30T07:40:01.123456Z") != nil)
-        #expect(MicroTime.parse("2026-11-30T07:40:01Z") != nil)
+        #expect(RFC3339Timestamp.parse("2026-11-30T07:40:01.123456Z") != nil)
+        #expect(RFC3339Timestamp.parse("2026-11-30T07:40:01Z") != nil)
     }
 }

@@ -1,6 +1,7 @@
 import Decisions
 import Foundation
 import KubeClient
+import Primitives
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Decisions
 import Foundation
 import KubeClient
+import Primitives
 import TestSupport
 import Testing
 
@@ -32,8 +33,8 @@ import Testing
         #expect(holder == "pod-a")
         #expect(lease["spec"]["leaseDurationSeconds"] == 15)
         #expect(lease["spec"]["leaseTransitions"] == 0)
-        #expect(lease["spec"]["acquireTime"].string == MicroTime.format(KubeFixtures.t0))
-        #expect(lease["spec"]["renewTime"].string == MicroTime.format(KubeFixtures.t0))
+        #expect(lease["spec"]["acquireTime"].string == RFC3339Timestamp.microseconds(KubeFixtures.t0))
+        #expect(lease["spec"]["renewTime"].string == RFC3339Timestamp.microseconds(KubeFixtures.t0))
     }
 
     @Test func waitsAFullLeaseDurationBeforeTakingAnotherHoldersLease() async {
@@ -56,7 +57,7 @@ import Testing
         #expect(cluster.verbs == [.get, .get, .get, .update])
         #expect(holder == "pod-a")
         #expect(lease["spec"]["leaseTransitions"] == 3, "taking over counts a transition")
-        #expect(lease["spec"]["acquireTime"].string == MicroTime.format(KubeFixtures.t0 + 15))
+        #expect(lease["spec"]["acquireTime"].string == RFC3339Timestamp.microseconds(KubeFixtures.t0 + 15))
     }
 
     @Test func aRenewalByTheHolderRestartsTheWait() async {
@@ -86,7 +87,7 @@ import Testing
         await a.attempt()
         #expect(cluster.verbs == [.get, .create, .get, .update])
         #expect(a.isLeader)
-        #expect(lease["spec"]["renewTime"].string == MicroTime.format(KubeFixtures.t0 + 2))
+        #expect(lease["spec"]["renewTime"].string == RFC3339Timestamp.microseconds(KubeFixtures.t0 + 2))
         #expect(lease["spec"]["acquireTime"] == acquired["spec"]["acquireTime"])
         #expect(lease["spec"]["leaseTransitions"] == 0)
         #expect(
@@ -107,11 +108,12 @@ import Testing
         clock.advance(2)
         #expect(!a.isLeader, "no successful renewal for 10 s: not the leader, whatever the Lease says")
         #expect(holder == "pod-a")
-        #expect(lease["spec"]["renewTime"].string == MicroTime.format(KubeFixtures.t0), "nothing was written")
+        #expect(
+            lease["spec"]["renewTime"].string == RFC3339Timestamp.microseconds(KubeFixtures.t0), "nothing was written")
 
         await a.attempt()
         #expect(a.isLeader, "the next successful renewal makes it the leader again")
-        #expect(lease["spec"]["renewTime"].string == MicroTime.format(KubeFixtures.t0 + 10))
+        #expect(lease["spec"]["renewTime"].string == RFC3339Timestamp.microseconds(KubeFixtures.t0 + 10))
         #expect(cluster.verbs == [.get, .create, .get, .update, .get, .get, .update, .get, .update, .get, .update])
     }
 

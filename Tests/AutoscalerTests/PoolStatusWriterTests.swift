@@ -1,6 +1,7 @@
 import Decisions
 import Foundation
 import KubeClient
+import Primitives
 import Synchronization
 import TestSupport
 import Testing
@@ -70,7 +71,7 @@ import Testing
         #expect(status["pods"].array?.compactMap { $0["name"].string } == ["rpa-media-burst-0", "rpa-media-burst-1"])
         #expect(status["conditions"].array?.count == 4)
         #expect(condition("Ready")["status"] == "False" && condition("Ready")["reason"] == "Scaling")
-        #expect(condition("Ready")["lastTransitionTime"].string == MicroTime.format(KubeFixtures.t0, fractional: false))
+        #expect(condition("Ready")["lastTransitionTime"].string == RFC3339Timestamp.seconds(KubeFixtures.t0))
         #expect(pool["spec"] == spec && pool["metadata"]["generation"] == 3, "a status write leaves the spec alone")
 
         clock.advance(2)
@@ -87,10 +88,10 @@ import Testing
         #expect(cluster.calls == [.init(.mergePatch, Self.status)])
         #expect(pool["status"]["readyReplicas"] == 3)
         #expect(condition("Ready")["status"] == "True")
-        #expect(condition("Ready")["lastTransitionTime"].string == MicroTime.format(clock.now, fractional: false))
+        #expect(condition("Ready")["lastTransitionTime"].string == RFC3339Timestamp.seconds(clock.now))
         #expect(
             condition("CapacityAvailable")["lastTransitionTime"].string
-                == MicroTime.format(KubeFixtures.t0, fractional: false),
+                == RFC3339Timestamp.seconds(KubeFixtures.t0),
             "an unchanged condition keeps its transition time")
     }
 

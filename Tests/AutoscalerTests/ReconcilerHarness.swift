@@ -1,9 +1,9 @@
 import CurlHTTP
+import Decisions
 import Foundation
 import Logging
 import RunPodAPI
 import RunPodEmulator
-import Decisions
 import Synchronization
 import TestSupport
 

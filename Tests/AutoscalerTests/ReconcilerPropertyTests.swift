@@ -1,6 +1,7 @@
-import Foundation
-import RunPodEmulator
 import Decisions
+import Foundation
+import Primitives
+import RunPodEmulator
 import TestSupport
 import Testing
 
@@ -27,7 +28,7 @@ import Testing
     }
 
     func runSequence(seed: UInt64) async throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var pool = H.defaultPool()
         pool.maxReplicas = Int.random(in: 0...12, using: &random)
         pool.maxCostPerHour = Bool.random(using: &random) ? nil : Double.random(in: 0.5...9, using: &random)

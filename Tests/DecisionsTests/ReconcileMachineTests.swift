@@ -22,7 +22,9 @@ import Testing
         #expect(calls.dropFirst().first == .listPods)
         #expect(creates(calls) == [Rig.ada, Rig.ada])
         #expect(rig.live.count == 2)
-        #expect(rig.reports.last == .passFinished(pods: [rig.pool.id: 0], running: [rig.pool.id: 0], prices: [rig.pool.id: 0.69]))
+        #expect(
+            rig.reports.last
+                == .passFinished(pods: [rig.pool.id: 0], running: [rig.pool.id: 0], prices: [rig.pool.id: 0.69]))
         rig.advance(5)
         let second = rig.pass(desired: 2)
         #expect(second == [.listPods], "catalog still fresh, pods counted")
@@ -55,7 +57,8 @@ import Testing
             kind: .rateLimited, result: "error", created: [], blockedFor: 10, stopped: false, expectationKept: false),
         CreateCase(
             kind: .refused, result: "error", created: [], blockedFor: nil, stopped: true, expectationKept: false),
-        CreateCase(kind: .notFound, result: "error", created: [], blockedFor: 5, stopped: false, expectationKept: false),
+        CreateCase(
+            kind: .notFound, result: "error", created: [], blockedFor: 5, stopped: false, expectationKept: false),
         CreateCase(kind: .other, result: "error", created: [], blockedFor: 5, stopped: false, expectationKept: false),
     ]
 
@@ -85,7 +88,11 @@ import Testing
         if c.kind == .noCapacity {
             #expect(state.unavailableUntil[Rig.ada] == Rig.t0.addingTimeInterval(60))
             let planned = rig.reports.last { if case .planned = $0 { true } else { false } }
-            #expect(planned == .planned(rig.pool.id, rig.machine.state.status[rig.pool.id]!, unavailable: [Rig.ada: true, Rig.l40s: false]))
+            #expect(
+                planned
+                    == .planned(
+                        rig.pool.id, rig.machine.state.status[rig.pool.id]!,
+                        unavailable: [Rig.ada: true, Rig.l40s: false]))
         }
     }
 
@@ -181,7 +188,9 @@ import Testing
         #expect(calls == [.listPods], "no terminate without a list")
         #expect(rig.live.count == 2)
         #expect(rig.machine.problems(at: rig.now).contains { $0.hasPrefix("RunPod list failing: injected") })
-        #expect(rig.reports.contains(.listFailed(ReconcileFailure(kind, detail: "injected \(kind)", retryAfterSeconds: 30))))
+        #expect(
+            rig.reports.contains(.listFailed(ReconcileFailure(kind, detail: "injected \(kind)", retryAfterSeconds: 30)))
+        )
         #expect((rig.machine.state.blockedUntil == rig.now.addingTimeInterval(30)) == (kind == .rateLimited))
         #expect((rig.machine.state.stopped(at: rig.now) != nil) == (kind == .refused))
         rig.advance(5)
@@ -253,11 +262,12 @@ import Testing
         #expect(calls.contains { if case .terminate(nil, _, _, .orphan) = $0 { true } else { false } })
         // Until the pools are known nothing is an orphan.
         var fresh = Rig(orphanGraceSeconds: 0)
-        fresh.pods = rig.pods + [
-            ObservedPod(
-                id: "x", name: "rpa-media-old-abcdefgh", phase: .running, status: "RUNNING", offering: Rig.ada,
-                costPerHour: 0.69, createdAt: Rig.t0)
-        ]
+        fresh.pods =
+            rig.pods + [
+                ObservedPod(
+                    id: "x", name: "rpa-media-old-abcdefgh", phase: .running, status: "RUNNING", offering: Rig.ada,
+                    costPerHour: 0.69, createdAt: Rig.t0)
+            ]
         #expect(terminates(fresh.pass(desired: 0, poolsKnown: false)).isEmpty)
         fresh.advance(1)
         #expect(terminates(fresh.pass(desired: 0)) == ["x"])

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 import TestSupport
 import Testing
 
@@ -30,7 +31,7 @@ import Testing
     }
 
     func plan(_ input: ReconcileInput) -> ReconcilePlan {
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         return ReconcilePlanner.plan(input, naming: Self.naming, random: &random)
     }
 

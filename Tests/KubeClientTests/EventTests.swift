@@ -1,5 +1,7 @@
 import Foundation
 import KubeClient
+import Primitives
+import TestSupport
 import Testing
 
 @Suite("recordEvent writes core/v1 Events the way a controller does")

@@ -1,4 +1,5 @@
 import KubeClient
+import Primitives
 import Testing
 
 @Suite("JSONValue parses, reads, builds and writes JSON")

@@ -1,5 +1,6 @@
 import KubeClient
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("modify re-reads and retries on conflicts")

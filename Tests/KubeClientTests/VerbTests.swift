@@ -1,4 +1,6 @@
 import KubeClient
+import Primitives
+import TestSupport
 import Testing
 
 @Suite("Each verb sends the documented method, headers and body")

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 import Testing
 
 @testable import RunPodAPI
@@ -20,7 +21,7 @@ struct ParsingTests {
         ("2024-02-29T00:00:00Z", 1_709_164_800.0),
     ])
     func timestamps(_ text: String, _ expected: Double) throws {
-        let date = try #require(RunPodTimestamp.parse(text))
+        let date = try #require(RFC3339Timestamp.parse(text))
         #expect(abs(date.timeIntervalSince1970 - expected) < 0.000_001, "\(text)")
     }
 
@@ -29,7 +30,7 @@ struct ParsingTests {
         "2026-03-13T20:00:00Z trailing", "2026-03-13T20:00:00Z UTCWHATEVER",
     ])
     func invalidTimestamps(_ text: String) {
-        #expect(RunPodTimestamp.parse(text) == nil)
+        #expect(RFC3339Timestamp.parse(text) == nil)
     }
 
     @Test func retryAfter() {

@@ -1,5 +1,6 @@
 import Foundation
 import RunPodAPI
+import TestSupport
 import Testing
 
 @Suite("Pod calls send the documented requests and decode the answers")

@@ -9,7 +9,7 @@ import Testing
     @Test func stopStartRestartAndTerminate() async throws {
         try await harness.run { client async throws in
             let id = try #require(try await client.create().json?["id"]?.string)
-            harness.clock.advance(by: 5)
+            harness.clock.advance(5)
 
             let stopped = try await client.send(.post, "/v2/pods/\(id)/action", body: #"{"action":"stop"}"#)
             #expect(stopped.status == 200)
@@ -22,7 +22,7 @@ import Testing
             #expect(started.status == 200)
             #expect(started.json?["status"]?.string == "STARTING")
             #expect(started.json?["cost"]?.double == 0.69)
-            harness.clock.advance(by: 3)
+            harness.clock.advance(3)
             #expect(try await client.send(.get, "/v2/pods/\(id)").json?["status"]?.string == "RUNNING")
 
             let restarted = try await client.send(.post, "/v2/pods/\(id)/action", body: #"{"action":"restart"}"#)

@@ -60,7 +60,7 @@ import Testing
             _ = try await client.send(.get, "/v2/pods")
             _ = try await client.send(.get, "/v2/pods")
             harness.emulator.addFault(FaultRule(kind: .slow, operations: ["get"], delaySeconds: 2))
-            harness.clock.advance(by: 2)
+            harness.clock.advance(2)
 
             let state = try #require(try await client.send(.get, "/admin/state").json)
             #expect(state["pods"]?.count == 1)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import TestSupport
 
 @testable import RunPodEmulator
 
@@ -16,14 +17,14 @@ struct EmulatorHarness: Sendable {
         var configuration = EmulatorConfiguration()
         configuration.listen = "127.0.0.1:0"
         configure(&configuration)
-        let clock = ManualClock()
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
         let sleeps = SleepRecorder()
         self.clock = clock
         self.sleeps = sleeps
         var logger = Logger(label: "emulator-test")
         logger.logLevel = .critical
         emulator = RunPodEmulator(
-            configuration: configuration, logger: logger, now: { clock.now() },
+            configuration: configuration, logger: logger, now: { clock.now },
             sleep: { try await sleeps.sleep($0) })
     }
 

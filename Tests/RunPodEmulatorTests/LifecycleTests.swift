@@ -23,13 +23,13 @@ import Testing
             func status() async throws -> String? {
                 try await client.send(.get, "/v2/pods/\(id)").json?["status"]?.string
             }
-            harness.clock.advance(by: 1.9)
+            harness.clock.advance(1.9)
             #expect(try await status() == "PROVISIONING")
-            harness.clock.advance(by: 0.1)
+            harness.clock.advance(0.1)
             #expect(try await status() == "STARTING")
-            harness.clock.advance(by: 2.9)
+            harness.clock.advance(2.9)
             #expect(try await status() == "STARTING")
-            harness.clock.advance(by: 0.1)
+            harness.clock.advance(0.1)
             let running = try #require(try await client.send(.get, "/v2/pods/\(id)").json)
             #expect(running["status"]?.string == "RUNNING")
             #expect(running["actions"] == .array([.string("stop"), .string("restart"), .string("terminate")]))
@@ -37,7 +37,7 @@ import Testing
             #expect(running["ssh"]?["proxy"]?["host"]?.string == "ssh.runpod.io")
             #expect(running["runtime"]?["uptime"]?.int == 0)
 
-            harness.clock.advance(by: 60)
+            harness.clock.advance(60)
             let later = try #require(try await client.send(.get, "/v2/pods/\(id)").json)
             #expect(later["runtime"]?["uptime"]?.int == 60)
         }
@@ -58,14 +58,14 @@ import Testing
         let harness = EmulatorHarness()
         try await harness.run { client async throws in
             _ = try await client.create(name: "a")
-            harness.clock.advance(by: 2)
+            harness.clock.advance(2)
             _ = try await client.create(name: "b")
         }
-        harness.clock.advance(by: 3)
+        harness.clock.advance(3)
         let pods = harness.emulator.pods
         #expect(pods.map(\.name) == ["a", "b"])
         #expect(pods.map(\.status) == [.running, .starting])
-        #expect(pods[0].startedAt == harness.clock.now())
+        #expect(pods[0].startedAt == harness.clock.now)
     }
 
     @Test func aPodCarriesEveryFieldThePodSchemaRequires() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Primitives
 
 @testable import RunPodEmulator
 
@@ -21,7 +22,7 @@ struct TestReply: Sendable {
 
     var contentType: String? { headers[.contentType] }
     var detail: String? { json?["detail"]?.string }
-    var errors: [String] { json?["errors"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+    var errors: [String] { json?["errors"]?.array?.compactMap(\.string) ?? [] }
 
     func header(_ name: String) -> String? {
         HTTPField.Name(name).flatMap { headers[$0] }

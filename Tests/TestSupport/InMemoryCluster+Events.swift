@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import Primitives
 
 extension InMemoryCluster {
     /// The `reportingComponent` of the events the cluster records (the real client's).

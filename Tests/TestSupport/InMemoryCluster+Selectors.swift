@@ -1,5 +1,6 @@
 import Decisions
 import KubeClient
+import Primitives
 
 extension InMemoryCluster {
     /// The filter for a list: the label selector as ``LabelSelector`` reads it (the same parser the autoscaler

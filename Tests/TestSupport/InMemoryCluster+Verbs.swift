@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import Primitives
 
 extension InMemoryCluster {
     /// The object at `path` (a `status` subresource reads as the whole object, as the API server answers).

@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import Primitives
 import Synchronization
 
 /// An in-memory Kubernetes API server for unit tests, after karpenter's fake CloudProvider: it keeps objects by

@@ -1,5 +1,5 @@
-import Foundation
 import Decisions
+import Foundation
 import Yams
 
 /// Builds the one `AutoscalerConfig` from the YAML file, the environment and

@@ -1,4 +1,5 @@
 import KubeClient
+import Primitives
 
 extension ClusterClient {
     /// Reads the object at `path`, applies `change`, and writes the result back with the resourceVersion read;

@@ -1,4 +1,5 @@
 import KubeClient
+import Primitives
 
 /// The Kubernetes API calls the leader elector, the cluster observer, the status writer and the event recorder
 /// make: objects as ``JSONValue`` addressed by ``ResourcePath``, every failure a classified ``KubeError``.

@@ -1,5 +1,6 @@
-import KubeClient
 import Decisions
+import KubeClient
+import Primitives
 
 /// Reads the Node and Pod fields local occupancy needs.
 public enum ClusterObjects {

@@ -1,5 +1,6 @@
-import KubeClient
 import Decisions
+import KubeClient
+import Primitives
 
 /// One RunPodPool object as the autoscaler uses it.
 public struct ClusterPool: Sendable, Equatable {

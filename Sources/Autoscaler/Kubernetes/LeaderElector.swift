@@ -2,6 +2,7 @@ import Decisions
 import Foundation
 import KubeClient
 import Logging
+import Primitives
 import Synchronization
 
 /// Holds (or waits for) the Lease that makes one replica the reconciler.

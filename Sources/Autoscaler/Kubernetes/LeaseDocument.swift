@@ -1,6 +1,7 @@
+import Decisions
 import Foundation
 import KubeClient
-import Decisions
+import Primitives
 
 /// `coordination.k8s.io/v1` Lease objects to and from `LeaseRecord`.
 enum LeaseDocument {
@@ -9,8 +10,8 @@ enum LeaseDocument {
         return LeaseRecord(
             holder: spec["holderIdentity"].string,
             leaseDurationSeconds: spec["leaseDurationSeconds"].int ?? 15,
-            acquireTime: spec["acquireTime"].string.flatMap(MicroTime.parse),
-            renewTime: spec["renewTime"].string.flatMap(MicroTime.parse),
+            acquireTime: spec["acquireTime"].string.flatMap(RFC3339Timestamp.parse),
+            renewTime: spec["renewTime"].string.flatMap(RFC3339Timestamp.parse),
             transitions: spec["leaseTransitions"].int ?? 0,
             resourceVersion: object["metadata"]["resourceVersion"].string)
     }
@@ -23,8 +24,8 @@ enum LeaseDocument {
             "leaseDurationSeconds": .number(Double(record.leaseDurationSeconds)),
             "leaseTransitions": .number(Double(record.transitions)),
         ]
-        if let acquired = record.acquireTime { spec["acquireTime"] = .string(MicroTime.format(acquired)) }
-        if let renewed = record.renewTime { spec["renewTime"] = .string(MicroTime.format(renewed)) }
+        if let acquired = record.acquireTime { spec["acquireTime"] = .string(RFC3339Timestamp.microseconds(acquired)) }
+        if let renewed = record.renewTime { spec["renewTime"] = .string(RFC3339Timestamp.microseconds(renewed)) }
         return [
             "apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": metadata, "spec": spec,
         ]

@@ -1,6 +1,7 @@
+import Decisions
 import Foundation
 import KubeClient
-import Decisions
+import Primitives
 
 /// The RunPodPool `status` written after each reconcile pass: counts, cost,
 /// pods, conditions. Pure, so what each condition means is tested directly.
@@ -57,7 +58,7 @@ public enum PoolStatusDocument {
                 entry["cloud"] = .string(offering.cloud)
             }
             if let created = pod.createdAt {
-                entry["createdAt"] = .string(MicroTime.format(created, fractional: false))
+                entry["createdAt"] = .string(RFC3339Timestamp.seconds(created))
             }
             return entry
         }
@@ -74,7 +75,7 @@ public enum PoolStatusDocument {
                         "type": .string(condition.type), "status": .string(condition.status),
                         "reason": .string(condition.reason), "message": .string(condition.message),
                         "lastTransitionTime": .string(
-                            MicroTime.format(condition.lastTransitionTime, fractional: false)),
+                            RFC3339Timestamp.seconds(condition.lastTransitionTime)),
                         "observedGeneration": .number(Double(pool.generation)),
                     ]
                 }),

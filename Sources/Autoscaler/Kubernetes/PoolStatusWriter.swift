@@ -2,6 +2,7 @@ import Decisions
 import Foundation
 import KubeClient
 import Logging
+import Primitives
 import Synchronization
 
 /// Writes each RunPodPool's status from the reconciler's last pass, on the

@@ -1,5 +1,6 @@
-import KubeClient
 import Decisions
+import KubeClient
+import Primitives
 
 /// Reads RunPodPool objects (`gpuburst.io/v1alpha1`). The API server applies
 /// the CRD's defaults; absent fields here fall back to the same values.

@@ -1,6 +1,6 @@
+import Decisions
 import LibGRPCServer
 import Prometheus
-import Decisions
 import Synchronization
 
 /// The `runpod_autoscaler_*` metrics of DESIGN.md over one Prometheus

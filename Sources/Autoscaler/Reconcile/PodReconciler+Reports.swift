@@ -80,7 +80,8 @@ extension PodReconciler {
         switch command {
         case .create(let pool, let name, let offering, _):
             logger.notice(
-                "dry-run: would create pod", metadata: ["pool": "\(pool)", "name": "\(name)", "offering": "\(offering)"])
+                "dry-run: would create pod",
+                metadata: ["pool": "\(pool)", "name": "\(name)", "offering": "\(offering)"])
         case .terminate(let pool?, let id, let name, let reason):
             logger.notice(
                 "dry-run: would terminate pod",

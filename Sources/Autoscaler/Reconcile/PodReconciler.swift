@@ -1,7 +1,7 @@
+import Decisions
 import Foundation
 import Logging
 import RunPodAPI
-import Decisions
 import Synchronization
 
 /// Makes each pool's RunPod pods match its desired count. A thin executor:

@@ -1,5 +1,5 @@
-import RunPodAPI
 import Decisions
+import RunPodAPI
 
 extension PodTemplate {
     /// The create request for one pod of this template on `offering`.

@@ -1,5 +1,5 @@
-import RunPodAPI
 import Decisions
+import RunPodAPI
 
 extension RunPodPod {
     /// The planner's view of the pod.

@@ -94,7 +94,8 @@ extension ScalerRuntime {
         }
         let certificate = try read(
             config.grpc.certFile, "grpc.tls.certFile", mustContain: "-----BEGIN CERTIFICATE-----", what: "certificate")
-        let key = try read(config.grpc.keyFile, "grpc.tls.keyFile", mustContain: "PRIVATE KEY-----", what: "private key")
+        let key = try read(
+            config.grpc.keyFile, "grpc.tls.keyFile", mustContain: "PRIVATE KEY-----", what: "private key")
         var clientCA: String?
         if !config.grpc.clientCAFile.isEmpty {
             clientCA = try read(

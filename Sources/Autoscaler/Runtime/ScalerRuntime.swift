@@ -1,8 +1,8 @@
+import Decisions
 import Foundation
 import KubeClient
 import LibGRPCServer
 import Logging
-import Decisions
 import ServiceLifecycle
 import Synchronization
 
@@ -92,7 +92,10 @@ public final class ScalerRuntime: Sendable {
                     afterStop: { await elector.release() }))
         }
         if let emulator { services.append(emulator) }
-        if let kube { services.append(BackgroundLoop(description: "KubernetesObserver") { await self.makeClusterObserver(kube).run() }) }
+        if let kube {
+            services.append(
+                BackgroundLoop(description: "KubernetesObserver") { await self.makeClusterObserver(kube).run() })
+        }
         let observer = DemandObserver(
             source: demandSource, store: store, pollSeconds: config.demand.pollSeconds, logger: logger)
         services.append(BackgroundLoop(description: "DemandObserver") { await observer.run() })

@@ -1,3 +1,4 @@
+import Primitives
 import Yams
 
 extension EmulatorConfiguration {
@@ -45,7 +46,7 @@ extension EmulatorConfiguration {
         try readCapacity(fields, into: &config)
         try readPrices(fields, into: &config)
         if let faults = fields.value("faults") {
-            guard let items = faults.arrayValue else { throw .wrongType("faults", expected: "a list", got: faults) }
+            guard let items = faults.array else { throw .wrongType("faults", expected: "a list", got: faults) }
             var rules: [FaultRule] = []
             for (index, item) in items.enumerated() {
                 rules.append(try FaultRule.parse(item, path: "faults[\(index)]"))

@@ -1,3 +1,5 @@
+import Primitives
+
 extension FaultRule {
     static let keys: Set<String> = ["kind", "operations", "count", "share", "retryAfterSeconds", "delaySeconds"]
 

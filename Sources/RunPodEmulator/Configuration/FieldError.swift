@@ -1,3 +1,5 @@
+import Primitives
+
 /// A problem with one field of a config file or admin request: its key path and why.
 struct FieldError: Error, Sendable, Equatable {
     private enum Code: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import Primitives
 import Yams
 
 /// Turns a composed YAML document into a `JSONValue` tree, resolving plain scalars by their YAML tags.

@@ -1,3 +1,5 @@
+import Primitives
+
 /// A fault rule in force, with what it has done so far.
 struct ActiveFault: Sendable, Equatable {
     /// Numbered from 1 in the order the rules were added.

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// The admin side: faults, capacity and a state dump. No key needed, nothing counted as an API call.
 extension EmulatorCore {

@@ -1,3 +1,5 @@
+import Primitives
+
 extension EmulatorCore {
     /// `ListGpuTypesResponse`: every catalog GPU with prices, and with availability when asked.
     func catalog(_ query: CatalogQuery) -> JSONValue {

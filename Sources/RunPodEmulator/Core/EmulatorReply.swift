@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// What to answer a call with, and how (after a delay, or by dropping the connection).
 struct EmulatorReply: Sendable {
@@ -15,13 +16,13 @@ struct EmulatorReply: Sendable {
     var fault: FaultKind? = nil
 
     static func json(_ status: Int, _ value: JSONValue) -> EmulatorReply {
-        EmulatorReply(status: status, headers: ["Content-Type": "application/json"], body: value.serialized())
+        EmulatorReply(status: status, headers: ["Content-Type": "application/json"], body: Data(value.serialized()))
     }
 
     static func problem(_ problem: Problem) -> EmulatorReply {
         EmulatorReply(
             status: problem.status, headers: ["Content-Type": "application/problem+json"],
-            body: problem.json.serialized())
+            body: Data(problem.json.serialized()))
     }
 
     static let noContent = EmulatorReply(status: 204)

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// The emulator's pods and GPU stock: a plain value driven by the times it is given.
 ///

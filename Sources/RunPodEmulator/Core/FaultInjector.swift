@@ -1,3 +1,5 @@
+import Primitives
+
 /// Decides which calls get a fault: an ordered list of rules, counted down as they fire, with
 /// `share` draws from a seeded generator so a run can be repeated exactly.
 struct FaultInjector: Sendable {

@@ -1,3 +1,5 @@
+import Primitives
+
 /// An RFC 9457 problem document, as RunPod's `ErrorResponse`: `{"title","status","detail","errors"}`.
 struct Problem: Error, Sendable, Equatable {
     let status: Int

@@ -1,4 +1,5 @@
 import Foundation
+import Primitives
 
 /// Writes a pod as RunPod's `Pod` schema: every required field, `ssh` endpoints and `runtime`
 /// only while RUNNING, `cost` 0 when EXITED or TERMINATED. Addresses and public ports are made up,
@@ -48,9 +49,15 @@ struct PodRenderer: Sendable {
             "locked": .bool(false),
             "globalNetworking": .object(networking),
             "runtime": running ? runtime(pod, now: now) : .null,
-            "createdAt": .string(TimestampFormat.text(pod.createdAt, go: quirks.goTimestamps)),
-            "startedAt": pod.startedAt.map { .string(TimestampFormat.text($0, go: quirks.goTimestamps)) } ?? .null,
+            "createdAt": .string(timestamp(pod.createdAt)),
+            "startedAt": pod.startedAt.map { .string(timestamp($0)) } ?? .null,
         ])
+    }
+
+    /// RFC 3339 in whole seconds (`2026-06-01T12:00:00Z`), or as Go prints it when the `goTimestamps` quirk is on
+    /// (`2026-06-01 12:00:00.000 +0000 UTC`). Truncated: a pod must never look created after "now".
+    private func timestamp(_ date: Date) -> String {
+        quirks.goTimestamps ? RFC3339Timestamp.goDefault(date) : RFC3339Timestamp.seconds(date)
     }
 
     private func proxy(_ pod: EmulatedPod) -> JSONValue {

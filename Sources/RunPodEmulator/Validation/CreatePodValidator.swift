@@ -1,3 +1,5 @@
+import Primitives
+
 /// Checks a `POST /v2/pods` body against `CreatePodRequest` (its `unevaluatedProperties: false`,
 /// types, ranges and the image-unless-template rule), then the rules RunPod's handler adds.
 enum CreatePodValidator {
@@ -11,7 +13,7 @@ enum CreatePodValidator {
 
     static func validate(_ body: [UInt8]) throws(Problem) -> PodSpec {
         let value = try RequestBody.parse(body)
-        guard let object = value.objectValue else {
+        guard let object = value.object else {
             throw Problem.validation(["$: expected object, but got \(value.typeName)"])
         }
         let spot = object.keys.filter(spotProperties.contains).sorted()
@@ -98,7 +100,7 @@ enum CreatePodValidator {
             spec.persistentVolume = PersistentVolumeMount(size: size, path: path)
         }
         if let network = mounts["network"] {
-            guard let items = network.arrayValue else {
+            guard let items = network.array else {
                 check.fail("$.mounts.network", "expected array, but got \(network.typeName)")
                 return false
             }
@@ -116,7 +118,7 @@ enum CreatePodValidator {
                 spec.networkVolume = spec.networkVolume ?? NetworkVolumeMount(volumeId: volumeId, path: mountPath)
             }
         }
-        return mounts["persistent"] != nil && !(mounts["network"]?.arrayValue?.isEmpty ?? true)
+        return mounts["persistent"] != nil && !(mounts["network"]?.array?.isEmpty ?? true)
     }
 
     /// `22/tcp`, `8888/http`.

@@ -1,3 +1,5 @@
+import Primitives
+
 /// Collects JSON Schema violations of a request body, worded like RunPod's `errors` entries
 /// (`$.gpu.count: must be >= 1, but got 0`).
 struct SchemaCheck {
@@ -11,7 +13,7 @@ struct SchemaCheck {
     mutating func object(
         _ value: JSONValue, at path: String, allowed: Set<String>, required: [String] = []
     ) -> [String: JSONValue]? {
-        guard let object = value.objectValue else {
+        guard let object = value.object else {
             fail(path, "expected object, but got \(value.typeName)")
             return nil
         }
@@ -27,7 +29,7 @@ struct SchemaCheck {
 
     mutating func string(_ value: JSONValue?, at path: String, minLength: Int = 0) -> String? {
         guard let value else { return nil }
-        guard let text = value.stringValue else {
+        guard let text = value.string else {
             fail(path, "expected string, but got \(value.typeName)")
             return nil
         }
@@ -45,7 +47,7 @@ struct SchemaCheck {
 
     mutating func integer(_ value: JSONValue?, at path: String, minimum: Int) -> Int? {
         guard let value else { return nil }
-        guard let number = value.intValue else {
+        guard let number = value.int else {
             fail(path, "expected integer, but got \(value.typeName)")
             return nil
         }
@@ -58,7 +60,7 @@ struct SchemaCheck {
 
     mutating func boolean(_ value: JSONValue?, at path: String) -> Bool? {
         guard let value else { return nil }
-        guard let flag = value.boolValue else {
+        guard let flag = value.bool else {
             fail(path, "expected boolean, but got \(value.typeName)")
             return nil
         }
@@ -76,7 +78,7 @@ struct SchemaCheck {
 
     mutating func strings(_ value: JSONValue?, at path: String, pattern: ((String) -> Bool)? = nil) -> [String]? {
         guard let value else { return nil }
-        guard let items = value.arrayValue else {
+        guard let items = value.array else {
             fail(path, "expected array, but got \(value.typeName)")
             return nil
         }
@@ -94,13 +96,13 @@ struct SchemaCheck {
 
     mutating func stringMap(_ value: JSONValue?, at path: String) -> [String: String]? {
         guard let value else { return nil }
-        guard let object = value.objectValue else {
+        guard let object = value.object else {
             fail(path, "expected object, but got \(value.typeName)")
             return nil
         }
         var map: [String: String] = [:]
         for key in object.keys.sorted() {
-            guard let text = object[key]?.stringValue else {
+            guard let text = object[key]?.string else {
                 // Never quote the value: env values may be secrets.
                 fail("\(path).\(key)", "expected string, but got \(object[key]?.typeName ?? "nothing")")
                 continue

@@ -2,6 +2,7 @@ import Decisions
 import Foundation
 import KubeClient
 import Logging
+import Primitives
 import TestSupport
 
 @testable import Autoscaler

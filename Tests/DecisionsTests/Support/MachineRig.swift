@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import Primitives
 
 @testable import Decisions
 
@@ -31,7 +31,7 @@ struct MachineRig {
         var settings = ReconcileMachine.Settings(naming: PodNaming(prefix: "rpa"))
         settings.dryRun = dryRun
         settings.orphanGraceSeconds = orphanGraceSeconds
-        machine = ReconcileMachine(settings: settings, random: SeededRandom(seed: 11))
+        machine = ReconcileMachine(settings: settings, random: SplitMix64(seed: 11))
         self.pool = pool
     }
 

@@ -10,9 +10,9 @@ let testToken = "kube-TESTTOKEN-7f3a9c1e5b2d"
 func withFakeAPI(
     _ answer: @escaping @Sendable (RecordedRequest, Int) -> CannedResponse,
     configure: (inout KubeConfig) -> Void = { _ in },
-    _ body: (KubeClient, FakeAPIServer) async throws -> Void
+    _ body: (KubeClient, RecordingHTTPServer) async throws -> Void
 ) async throws {
-    let fake = FakeAPIServer(answer: answer)
+    let fake = RecordingHTTPServer(answer: answer)
     try await TestServer.with(fake.handler) { server in
         var config = KubeConfig(server: server.baseURL, token: testToken, namespace: "media", proxy: "")
         configure(&config)

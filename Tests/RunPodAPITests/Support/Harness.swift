@@ -31,9 +31,9 @@ final class ReportLog: Sendable {
 /// Runs `body` with a client talking to a fake service that answers with `answer`.
 func withFakeRunPod(
     _ answer: @escaping @Sendable (RecordedRequest) -> CannedResponse,
-    _ body: (RunPodClient, FakeRunPod, ReportLog) async throws -> Void
+    _ body: (RunPodClient, RecordingHTTPServer, ReportLog) async throws -> Void
 ) async throws {
-    let fake = FakeRunPod(answer: answer)
+    let fake = RecordingHTTPServer(answer: answer)
     let log = ReportLog()
     let http = HTTPClient(configuration: .init(timeout: .seconds(10), proxy: ""))
     defer { http.shutdown() }

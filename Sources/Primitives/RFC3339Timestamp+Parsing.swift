@@ -1,12 +1,12 @@
 import Foundation
 
-/// The timestamp formats the service has been seen to send.
-enum RunPodTimestamp {
-    /// Parses ISO-8601 with or without fractional seconds (`2026-03-13T20:00:00Z`,
-    /// `2026-03-13T20:00:00.123456+02:00`) and Go's `time.Time` default format
-    /// (`2025-12-16 17:44:56.726 +0000 UTC`, optionally followed by a monotonic reading `m=+0.001`).
+extension RFC3339Timestamp {
+    /// Parses RFC 3339 / ISO-8601 with or without fractional seconds (`2026-03-13T20:00:00Z`,
+    /// `2026-03-13T20:00:00.123456+02:00`, Kubernetes `MicroTime`) and Go's `time.Time` default format
+    /// (`2025-12-16 17:44:56.726 +0000 UTC`, optionally followed by a monotonic reading `m=+0.001`), the forms
+    /// RunPod and the Kubernetes API server send. Fraction digits past the ninth are ignored.
     /// Returns nil for anything else, including a zone name without a numeric offset other than UTC/GMT.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         var scanner = TimestampScanner(text.trimmingCharacters(in: .whitespaces))
         guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
             let day = scanner.digits(2), scanner.skip(anyOf: "Tt ") != nil,

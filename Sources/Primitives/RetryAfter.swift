@@ -1,12 +1,12 @@
 import Foundation
 
 /// The `Retry-After` header (RFC 9110 §10.2.3): delay seconds or an HTTP-date.
-enum RetryAfter {
+public enum RetryAfter {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     /// Seconds to wait from `now`: the number given, or the time until the date given (0 if it has passed).
     /// Accepts the IMF-fixdate form of HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`), the one senders must use.
-    static func seconds(from value: String, now: Date) -> Double? {
+    public static func seconds(from value: String, now: Date) -> Double? {
         let text = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(text), seconds.isFinite, seconds >= 0 {
             return seconds
@@ -16,7 +16,7 @@ enum RetryAfter {
     }
 
     /// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
-    static func httpDate(_ text: String) -> Date? {
+    public static func httpDate(_ text: String) -> Date? {
         var scanner = TimestampScanner(text)
         guard scanner.letters().count == 3, scanner.skip(","), scanner.skip(" "), let day = scanner.digits(2),
             scanner.skip(" "), let month = months.firstIndex(of: scanner.letters().lowercased()),

@@ -14,10 +14,10 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 
     /// A whole number.
     public init(integerLiteral value: Int) {
-        self = .number(Double(value))
+        self = .int(value)
     }
 
-    /// A number.
+    /// A number (see ``number(_:)``).
     public init(floatLiteral value: Double) {
         self = .number(value)
     }
@@ -39,10 +39,10 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
 
     /// A whole number, e.g. `JSONValue(replicas)`.
     public init(_ value: Int) {
-        self = .number(Double(value))
+        self = .int(value)
     }
 
-    /// A number.
+    /// A number (see ``number(_:)``).
     public init(_ value: Double) {
         self = .number(value)
     }

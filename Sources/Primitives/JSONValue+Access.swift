@@ -49,16 +49,23 @@ extension JSONValue {
         return value
     }
 
-    /// A number value.
+    /// Any number value, as a `Double`.
     public var double: Double? {
-        guard case .number(let value) = self else { return nil }
-        return value
+        switch self {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
     }
 
-    /// A number value that is a whole number held exactly (|value| ≤ 2^53); `nil` for fractions.
+    /// A whole number value: an ``int(_:)``, or a ``double(_:)`` that is whole and held exactly (|value| ≤ 2^53,
+    /// so `2.0` reads as 2); `nil` for fractions.
     public var int: Int? {
-        guard case .number(let value) = self, let integer = Self.exactInteger(value) else { return nil }
-        return Int(exactly: integer)
+        switch self {
+        case .int(let value): value
+        case .double(let value): Self.exactInteger(value).flatMap { Int(exactly: $0) }
+        default: nil
+        }
     }
 
     /// A boolean value.

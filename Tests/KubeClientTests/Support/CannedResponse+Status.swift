@@ -1,15 +1,6 @@
-/// A canned answer of the fake API server.
-struct CannedResponse: Sendable {
-    var status: Int
-    var headers: [String: String] = [:]
-    var body: String = ""
+import TestSupport
 
-    /// A JSON document.
-    static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> CannedResponse {
-        CannedResponse(
-            status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a }, body: body)
-    }
-
+extension CannedResponse {
     /// A `Status` object as the API server sends it with an error.
     static func status(
         _ code: Int, reason: String, message: String, details: String = "{}", headers: [String: String] = [:]

@@ -2,11 +2,11 @@ import Foundation
 
 extension JSONValue: CustomStringConvertible {
     /// Parses a JSON text (any top-level value).
-    public init(parsing bytes: some Collection<UInt8>) throws(KubeError) {
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
         } catch {
-            throw KubeError(kind: .decoding, message: "the document is not valid JSON", cause: error)
+            throw JSONParseError(cause: error)
         }
     }
 

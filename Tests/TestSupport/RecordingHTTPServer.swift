@@ -1,20 +1,28 @@
 import Hummingbird
 import Synchronization
 
-/// A stand-in for the Kubernetes API server: records every request and answers with `answer`, which gets the
-/// request and its 0-based position among all requests received.
-final class FakeAPIServer: Sendable {
+/// A stand-in for an HTTP service (RunPod, the Kubernetes API server): records every request and answers with
+/// `answer`, which gets the request and its 0-based position among all requests received. Serve ``handler`` with
+/// ``TestServer``.
+public final class RecordingHTTPServer: Sendable {
     private let recorded = Mutex<[RecordedRequest]>([])
     private let answer: @Sendable (RecordedRequest, Int) -> CannedResponse
 
-    init(answer: @escaping @Sendable (RecordedRequest, Int) -> CannedResponse) {
+    /// A server that answers each request with `answer(request, position)`.
+    public init(answer: @escaping @Sendable (RecordedRequest, Int) -> CannedResponse) {
         self.answer = answer
     }
 
-    /// The requests received so far, oldest first.
-    var requests: [RecordedRequest] { recorded.withLock { $0 } }
+    /// A server that answers each request with `answer(request)`.
+    public convenience init(answer: @escaping @Sendable (RecordedRequest) -> CannedResponse) {
+        self.init { request, _ in answer(request) }
+    }
 
-    var handler: @Sendable (Request, BasicRequestContext) async throws -> Response {
+    /// The requests received so far, oldest first.
+    public var requests: [RecordedRequest] { recorded.withLock { $0 } }
+
+    /// The Hummingbird responder: records the request, then answers it.
+    public var handler: @Sendable (Request, BasicRequestContext) async throws -> Response {
         { [self] request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 1 << 20)
