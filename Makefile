@@ -51,7 +51,7 @@ run: build
 	@echo "Serving examples/config.yaml; edit run/demand.json to change the demand."
 	$(BINARY) serve --config examples/config.yaml
 
-test: deps build test-unit test-e2e
+test: deps build lint test-unit test-e2e
 
 test-unit:
 	$(SWIFT) test
