@@ -1,8 +1,8 @@
+import Decisions
 import Foundation
 import LibGRPCServer
 import Logging
 import ScalerProtos
-import Decisions
 import SwiftProtobuf
 import Synchronization
 import Testing

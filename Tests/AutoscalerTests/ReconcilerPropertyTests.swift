@@ -1,6 +1,6 @@
+import Decisions
 import Foundation
 import RunPodEmulator
-import Decisions
 import TestSupport
 import Testing
 

@@ -110,7 +110,8 @@ import Testing
 
     @Test func aShortBlipRestartsTheIdleClock() {
         let spec = Self.spec()
-        var memory = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 95, at: 0), memory: PolicyMemory()).memory
+        var memory = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 95, at: 0), memory: PolicyMemory())
+            .memory
         memory = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 0, at: 50), memory: memory).memory
         memory = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 3, at: 55), memory: memory).memory
         let later = ScalingPolicy.decide(spec: spec, input: Self.input(queue: 0, at: 100), memory: memory)

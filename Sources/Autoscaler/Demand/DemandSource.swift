@@ -1,5 +1,5 @@
-import Foundation
 import Decisions
+import Foundation
 
 /// Where queue depth and latency come from. Implementations do their IO in
 /// `read`, which only the demand observer calls, off the request path.

@@ -1,5 +1,5 @@
-import Foundation
 import Decisions
+import Foundation
 
 /// Demand from a JSON file `{"queueDepth": 42, "latencyP95Seconds": 12.5}`,
 /// for demos, tests and single-host installs. `latencyP95Seconds` may be left out (0).

@@ -1,6 +1,6 @@
 import CurlHTTP
-import Foundation
 import Decisions
+import Foundation
 
 /// Demand from Prometheus: two instant queries over the HTTP API, through the
 /// project's libcurl client. The queue query must return exactly one series

@@ -1,5 +1,5 @@
-import KubeClient
 import Decisions
+import KubeClient
 
 /// Reads the Node and Pod fields local occupancy needs.
 public enum ClusterObjects {

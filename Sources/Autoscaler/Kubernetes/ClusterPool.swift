@@ -1,5 +1,5 @@
-import KubeClient
 import Decisions
+import KubeClient
 
 /// One RunPodPool object as the autoscaler uses it.
 public struct ClusterPool: Sendable, Equatable {

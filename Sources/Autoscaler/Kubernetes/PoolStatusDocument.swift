@@ -1,6 +1,6 @@
+import Decisions
 import Foundation
 import KubeClient
-import Decisions
 
 /// The RunPodPool `status` written after each reconcile pass: counts, cost,
 /// pods, conditions. Pure, so what each condition means is tested directly.
@@ -54,7 +54,7 @@ public enum PoolStatusDocument {
             ]
             if let offering = pod.offering {
                 entry["gpuTypeId"] = .string(offering.gpuTypeId)
-                entry["cloud"] = .string(offering.cloud)
+                entry["cloud"] = .string(offering.cloud.rawValue)
             }
             if let created = pod.createdAt {
                 entry["createdAt"] = .string(MicroTime.format(created, fractional: false))

@@ -409,8 +409,8 @@ public final class PodReconciler: Sendable {
             let types = try await provider.gpuTypes()
             var prices: [Offering: Double] = [:]
             for type in types {
-                for cloud in ["SECURE", "COMMUNITY"] {
-                    if let price = type.price(cloud: cloud) {
+                for cloud in Cloud.allCases {
+                    if let price = type.price(cloud: cloud.rawValue) {
                         prices[Offering(gpuTypeId: type.id, cloud: cloud)] = price
                     }
                 }

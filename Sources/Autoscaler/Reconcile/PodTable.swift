@@ -1,6 +1,6 @@
+import Decisions
 import Foundation
 import RunPodAPI
-import Decisions
 
 /// The `pods` command's table: the autoscaler's pods (by name prefix) with
 /// their pool, offering, status, price and age. Env values are never shown.

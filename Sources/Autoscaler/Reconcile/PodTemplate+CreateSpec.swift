@@ -1,5 +1,5 @@
-import RunPodAPI
 import Decisions
+import RunPodAPI
 
 extension PodTemplate {
     /// The create request for one pod of this template on `offering`.
@@ -10,7 +10,7 @@ extension PodTemplate {
             templateId: templateId.isEmpty ? nil : templateId,
             gpuTypeId: offering.gpuTypeId,
             gpuCount: gpuCount,
-            cloud: offering.cloud,
+            cloud: offering.cloud.rawValue,
             dataCenterIds: dataCenterIds,
             networkVolumeId: networkVolumeId.isEmpty ? nil : networkVolumeId,
             env: env,

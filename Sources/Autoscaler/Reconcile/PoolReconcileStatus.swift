@@ -1,5 +1,5 @@
-import Foundation
 import Decisions
+import Foundation
 
 /// What the last reconcile pass saw and did for one pool: for `/readyz`,
 /// logs, metrics and (in Kubernetes mode) the RunPodPool status.

@@ -1,7 +1,7 @@
+import Decisions
 import Foundation
 import LibGRPCServer
 import ScalerProtos
-import Decisions
 import Synchronization
 
 /// KEDA's `externalscaler.ExternalScaler`, answered from the latest snapshot:

@@ -1,5 +1,5 @@
-import LibGRPCServer
 import Decisions
+import LibGRPCServer
 
 /// A pool's gRPC answers, encoded once per snapshot so the request path only
 /// looks bytes up.

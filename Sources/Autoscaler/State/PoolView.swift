@@ -1,5 +1,5 @@
-import LibGRPCServer
 import Decisions
+import LibGRPCServer
 
 /// One pool as the latest snapshot sees it.
 public struct PoolView: Sendable {

@@ -1,5 +1,5 @@
-import Foundation
 import Decisions
+import Foundation
 
 /// Everything the observers have published: what decisions are made from.
 public struct ScalerInputs: Sendable {

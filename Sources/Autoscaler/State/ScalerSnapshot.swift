@@ -1,5 +1,5 @@
-import LibGRPCServer
 import Decisions
+import LibGRPCServer
 
 /// An immutable picture of every pool's decision and answers. The gRPC
 /// handlers read the latest one and never wait on IO.

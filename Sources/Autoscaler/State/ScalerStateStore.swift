@@ -1,6 +1,6 @@
+import Decisions
 import Foundation
 import Logging
-import Decisions
 import Synchronization
 
 /// Holds the observers' latest inputs, recomputes the snapshot when they

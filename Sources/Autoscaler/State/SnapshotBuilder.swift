@@ -1,7 +1,7 @@
+import Decisions
 import Foundation
 import LibGRPCServer
 import ScalerProtos
-import Decisions
 import SwiftProtobuf
 
 /// Turns the observed inputs into decisions and encoded answers: a pure

@@ -1,5 +1,5 @@
-import Foundation
 import Decisions
+import Foundation
 
 /// The demand source's health: its last good reading and last error.
 public struct SourceStatus: Sendable, Equatable {
