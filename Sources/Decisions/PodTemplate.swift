@@ -7,8 +7,8 @@ public struct PodTemplate: Sendable, Equatable {
     /// GPU types, tried in order (default first: `$RUNPOD_INSTANCE_TYPE`).
     public var gpuTypeIds: [String] = ["NVIDIA RTX 6000 Ada Generation", "NVIDIA L40S"]
     public var gpuCount: Int = 1
-    /// Clouds, tried in order for each GPU type: SECURE, COMMUNITY.
-    public var clouds: [String] = ["SECURE", "COMMUNITY"]
+    /// Clouds, tried in order for each GPU type.
+    public var clouds: [Cloud] = [.secure, .community]
     public var dataCenterIds: [String] = []
     /// Network volume mounted at /workspace (default `$RUNPOD_NETWORK_VOLUME_ID`).
     public var networkVolumeId: String = ""

@@ -61,7 +61,7 @@ struct CommonOptions: ParsableArguments {
         // No key and the default endpoint: the built-in emulator (DESIGN.md); a
         // custom endpoint without a key is a mistake worth stopping for.
         if loaded.runpod.apiKey.isEmpty && !loaded.runpod.usesEmulator {
-            guard loaded.runpod.endpoint == ConfigKey.named("runpod.endpoint")?.defaultValue, !loaded.kubernetes.active
+            guard loaded.runpod.endpoint == AutoscalerConfig.defaults.runpod.endpoint, !loaded.kubernetes.active
             else {
                 if loaded.kubernetes.active {
                     throw ConfigError(

@@ -63,7 +63,7 @@ import Testing
         let pool = try #require(config.pools.first)
         #expect(pool.maxReplicas == 3 && pool.maxCostPerHour == 2.5)
         #expect(pool.template.image == "worker:1" && pool.template.gpuCount == 2)
-        #expect(pool.template.clouds == ["COMMUNITY"] && pool.template.dataCenterIds == ["EU-RO-1"])
+        #expect(pool.template.clouds == [.community] && pool.template.dataCenterIds == ["EU-RO-1"])
         #expect(pool.template.env == ["TOKEN": "s3cr3t"] && !pool.template.startSsh)
         #expect(pool.scaling.jobsPerWorker == 4 && pool.scaling.scaleDownIdleSeconds == 0)
         #expect(config.demand.filePath == "/tmp/d.json" && config.demand.staleAfterSeconds == 5)

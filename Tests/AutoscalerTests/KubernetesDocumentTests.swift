@@ -29,7 +29,7 @@ import Testing
         #expect(pool.spec.maxCostPerHour == 3.5)
         let t = pool.spec.template
         #expect(t.image == "worker:2" && t.gpuTypeIds == ["NVIDIA L40S"] && t.gpuCount == 2)
-        #expect(t.clouds == ["COMMUNITY"] && t.dataCenterIds == ["EU-RO-1"] && t.networkVolumeId == "vol-1")
+        #expect(t.clouds == [.community] && t.dataCenterIds == ["EU-RO-1"] && t.networkVolumeId == "vol-1")
         #expect(t.env == ["QUEUE": "media"] && t.ports == ["8888/http"] && !t.startSsh)
         #expect(pool.spec.scaling.jobsPerWorker == 4 && pool.spec.scaling.scaleDownIdleSeconds == 30)
         #expect(pool.spec.scaling.activationQueueDepth == 5, "absent fields keep the defaults")
@@ -111,7 +111,7 @@ import Testing
         let pods = (0..<running).map { index in
             ObservedPod(
                 id: "p\(index)", name: "rpa-media-burst-0000000\(index)", phase: .running, status: "RUNNING",
-                offering: Offering(gpuTypeId: "NVIDIA L40S", cloud: "SECURE"), costPerHour: 0.79, createdAt: Self.t0)
+                offering: Offering(gpuTypeId: "NVIDIA L40S", cloud: .secure), costPerHour: 0.79, createdAt: Self.t0)
         }
         return PoolReconcileStatus(
             desired: desired, podsByStatus: ["RUNNING": running], running: running, counted: running,

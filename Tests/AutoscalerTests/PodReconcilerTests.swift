@@ -56,7 +56,9 @@ import Testing
         let h = try await H(emulator: configuration)
         h.setDesired(6)
         await h.step()
-        let byOffering = Dictionary(grouping: h.pods) { Offering(gpuTypeId: $0.gpuTypeId, cloud: $0.cloud) }
+        let byOffering = Dictionary(grouping: h.pods) {
+            Offering(gpuTypeId: $0.gpuTypeId, cloud: Cloud(rawValue: $0.cloud)!)
+        }
         #expect(byOffering[H.ada]?.count == 2)
         #expect(byOffering[H.adaCommunity]?.count == 1)
         #expect(byOffering[H.l40s]?.count == 3)

@@ -33,7 +33,7 @@ import Testing
         let pods = (0..<running).map { index in
             ObservedPod(
                 id: "p\(index)", name: "rpa-media-burst-\(index)", phase: .running, status: "RUNNING",
-                offering: Offering(gpuTypeId: "NVIDIA L40S", cloud: "SECURE"), costPerHour: 0.79,
+                offering: Offering(gpuTypeId: "NVIDIA L40S", cloud: .secure), costPerHour: 0.79,
                 createdAt: KubeFixtures.t0)
         }
         return PoolReconcileStatus(

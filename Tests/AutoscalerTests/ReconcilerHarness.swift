@@ -13,9 +13,9 @@ import TestSupport
 /// one manual clock for both, and the desired count set by the test.
 final class ReconcilerHarness: Sendable {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-    static let ada = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: "SECURE")
-    static let adaCommunity = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: "COMMUNITY")
-    static let l40s = Offering(gpuTypeId: "NVIDIA L40S", cloud: "SECURE")
+    static let ada = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: .secure)
+    static let adaCommunity = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: .community)
+    static let l40s = Offering(gpuTypeId: "NVIDIA L40S", cloud: .secure)
 
     let clock: ManualClock
     let emulator: RunPodEmulator

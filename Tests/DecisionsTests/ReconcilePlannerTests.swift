@@ -8,10 +8,10 @@ import Testing
 /// Table-driven tests of the reconciler's pure plan.
 @Suite struct ReconcilePlannerTests {
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-    static let ada = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: "SECURE")
-    static let adaCommunity = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: "COMMUNITY")
-    static let l40s = Offering(gpuTypeId: "NVIDIA L40S", cloud: "SECURE")
-    static let l40sCommunity = Offering(gpuTypeId: "NVIDIA L40S", cloud: "COMMUNITY")
+    static let ada = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: .secure)
+    static let adaCommunity = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: .community)
+    static let l40s = Offering(gpuTypeId: "NVIDIA L40S", cloud: .secure)
+    static let l40sCommunity = Offering(gpuTypeId: "NVIDIA L40S", cloud: .community)
     static let prices: [Offering: Double] = [ada: 0.69, adaCommunity: 0.55, l40s: 0.79, l40sCommunity: 0.63]
     static let naming = PodNaming(prefix: "rpa")
 

@@ -52,7 +52,6 @@ SHARED = Path(os.environ.get("SHARED_DIR") or (REPO.parent / "shared"))
 BINARY = Path(os.environ.get("RPA_BINARY") or (REPO / ".build" / "debug" / "runpod-autoscaler"))
 KEDA_CRDS = SHARED / "reference" / "keda" / "crds"
 KEDA_PROTO = SHARED / "reference" / "keda" / "externalscaler.proto"
-CONFIG_KEY_SWIFT = REPO / "Sources" / "Autoscaler" / "Config" / "ConfigKey.swift"
 POOL_CRD = MANIFESTS / "runpodpool-crd.yaml"
 
 KUBERNETES_VERSION = "1.30"
@@ -355,36 +354,36 @@ def api_server_rules(obj: dict) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
-# The autoscaler's config keys (from ConfigKey.swift) and config
+# The autoscaler's config keys (from the binary's `config-reference` table) and config
 # --------------------------------------------------------------------------------------------
 
 def config_keys() -> dict[str, str]:
-    """{dotted path: default} of every scalar setting in ConfigKey.all."""
-    text = CONFIG_KEY_SWIFT.read_text()
-    body = text[text.index("public static let all"):]
-    keys = {}
-    for match in re.finditer(r'ConfigKey\(\s*"([^"]+)",\s*"((?:[^"\\]|\\.)*)"', body):
-        keys[match.group(1)] = match.group(2).encode().decode("unicode_escape")
-    assert len(keys) > 30, f"parsed only {len(keys)} keys from {CONFIG_KEY_SWIFT}"
+    """{dotted path: default} of every scalar setting in ConfigKey.all, as the binary's
+    `config-reference` table lists them (the defaults live in AutoscalerConfig.swift)."""
+    keys = {path: default for path, (_, default) in _reference_rows().items()}
+    assert len(keys) > 30, f"parsed only {len(keys)} keys from `{BINARY} config-reference`"
     return keys
 
 
 def environment_name(path: str) -> str:
     """The environment variable of a setting, as the binary's `config-reference` table names it."""
-    return _environment_names()[path]
+    return _reference_rows()[path][0]
 
 
-_ENVIRONMENT_NAMES: dict[str, str] = {}
+_REFERENCE_ROWS: dict[str, tuple[str, str]] = {}
 
 
-def _environment_names() -> dict[str, str]:
-    if not _ENVIRONMENT_NAMES:
+def _reference_rows() -> dict[str, tuple[str, str]]:
+    """{path: (environment variable, default)} from `config-reference`: cells split on
+    unescaped `|`, backticks stripped, `\\|` read back as `|`."""
+    if not _REFERENCE_ROWS:
         table = subprocess.run([str(BINARY), "config-reference"], check=True, capture_output=True, text=True).stdout
         for line in table.splitlines():
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            if len(cells) >= 2 and cells[0].startswith("`") and cells[1].startswith("`"):
-                _ENVIRONMENT_NAMES[cells[0].strip("`")] = cells[1].split(",")[0].strip().strip("`")
-    return _ENVIRONMENT_NAMES
+            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+            if len(cells) >= 3 and cells[0].startswith("`") and cells[1].startswith("`"):
+                default = cells[2][1:-1] if cells[2].startswith("`") else cells[2]
+                _REFERENCE_ROWS[cells[0].strip("`")] = (cells[1].split(",")[0].strip().strip("`"), default)
+    return _REFERENCE_ROWS
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:

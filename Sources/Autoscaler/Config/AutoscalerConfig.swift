@@ -1,8 +1,12 @@
 import Decisions
 
 /// The whole configuration, built once from file + environment + flags by
-/// `ConfigLoader` and validated there.
+/// `ConfigLoader` and validated there. The initial values below are the
+/// defaults; `ConfigKey.all` (and so the docs) reads them from here.
 public struct AutoscalerConfig: Sendable {
+    /// Every setting at its default.
+    public static let defaults = AutoscalerConfig()
+
     public struct GRPC: Sendable {
         public var listen = "0.0.0.0:9090"
         public var maxMessageBytes = 65536
@@ -39,8 +43,9 @@ public struct AutoscalerConfig: Sendable {
         public var staleAfterSeconds = 120.0
         public var filePath = "demand.json"
         public var prometheusURL = "http://prometheus.monitoring:9090"
-        public var queueDepthQuery = ""
-        public var latencyP95Query = ""
+        public var queueDepthQuery = #"sum(kafka_consumergroup_lag{consumergroup="media-gpu"})"#
+        public var latencyP95Query =
+            "histogram_quantile(0.95, sum(rate(media_job_duration_seconds_bucket[5m])) by (le))"
     }
 
     public enum LocalSourceKind: String, Sendable { case `static`, kubernetes }

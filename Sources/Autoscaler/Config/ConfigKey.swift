@@ -1,8 +1,10 @@
 /// One scalar setting: its dotted path, environment variable, default and
 /// meaning. The table in `ConfigKey.all` drives env overrides, `--set`,
-/// `check` output and docs/CONFIG.md.
+/// `check` output and docs/CONFIG.md. Defaults are not written here: each key
+/// names its field of `AutoscalerConfig`, whose initial value is the default.
 public struct ConfigKey: Sendable {
     public var path: String
+    /// The default as text, from `AutoscalerConfig.defaults`.
     public var defaultValue: String
     public var help: String
     /// Never printed or logged.
@@ -10,11 +12,36 @@ public struct ConfigKey: Sendable {
     /// An extra, older variable honoured too (the platform's RUNPOD_* names).
     public var legacyEnvironment: String?
 
+    /// A setting whose default is the value at `field` of `AutoscalerConfig.defaults`.
     public init(
-        _ path: String, _ defaultValue: String, _ help: String, secret: Bool = false, legacyEnvironment: String? = nil
+        _ path: String, _ field: KeyPath<AutoscalerConfig, String>, _ help: String, secret: Bool = false,
+        legacyEnvironment: String? = nil
     ) {
+        self.init(path, text: AutoscalerConfig.defaults[keyPath: field], help, secret, legacyEnvironment)
+    }
+
+    public init(_ path: String, _ field: KeyPath<AutoscalerConfig, Int>, _ help: String) {
+        self.init(path, text: String(AutoscalerConfig.defaults[keyPath: field]), help, false, nil)
+    }
+
+    /// Whole numbers of seconds read as `15`, not `15.0`.
+    public init(_ path: String, _ field: KeyPath<AutoscalerConfig, Double>, _ help: String) {
+        let value = AutoscalerConfig.defaults[keyPath: field]
+        let text = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+        self.init(path, text: text, help, false, nil)
+    }
+
+    public init(_ path: String, _ field: KeyPath<AutoscalerConfig, Bool>, _ help: String) {
+        self.init(path, text: "\(AutoscalerConfig.defaults[keyPath: field])", help, false, nil)
+    }
+
+    public init(_ path: String, _ field: KeyPath<AutoscalerConfig, some RawRepresentable<String>>, _ help: String) {
+        self.init(path, text: AutoscalerConfig.defaults[keyPath: field].rawValue, help, false, nil)
+    }
+
+    private init(_ path: String, text: String, _ help: String, _ secret: Bool, _ legacyEnvironment: String?) {
         self.path = path
-        self.defaultValue = defaultValue
+        self.defaultValue = text
         self.help = help
         self.secret = secret
         self.legacyEnvironment = legacyEnvironment
@@ -45,64 +72,80 @@ public struct ConfigKey: Sendable {
     }
 
     public static let all: [ConfigKey] = [
-        ConfigKey("grpc.listen", "0.0.0.0:9090", "gRPC listen address (host:port; port 0 picks one)"),
-        ConfigKey("grpc.maxMessageBytes", "65536", "largest request accepted; larger ones get RESOURCE_EXHAUSTED"),
-        ConfigKey("grpc.shutdownGraceSeconds", "10", "how long in-flight calls may drain on SIGTERM"),
-        ConfigKey("grpc.tls.certFile", "", "PEM certificate chain; set with keyFile to serve TLS"),
-        ConfigKey("grpc.tls.keyFile", "", "PEM private key", secret: false),
-        ConfigKey("grpc.tls.clientCAFile", "", "PEM CA bundle; set = clients must present a certificate (mTLS)"),
-        ConfigKey("http.listen", "0.0.0.0:8080", "/metrics, /healthz and /readyz listen address"),
+        ConfigKey("grpc.listen", \.grpc.listen, "gRPC listen address (host:port; port 0 picks one)"),
         ConfigKey(
-            "runpod.endpoint", "https://api.runpod.io", "RunPod REST base URL, or \"emulator\" for the built-in one"),
-        ConfigKey("runpod.apiKeyFile", "", "file holding the RunPod API key (else $RUNPOD_API_KEY)"),
-        ConfigKey("runpod.apiKey", "", "the RunPod API key", secret: true, legacyEnvironment: "RUNPOD_API_KEY"),
-        ConfigKey("runpod.podNamePrefix", "rpa", "prefix of the names of the pods this autoscaler owns"),
-        ConfigKey("runpod.timeoutSeconds", "15", "RunPod API request timeout"),
-        ConfigKey("runpod.reconcileSeconds", "5", "how often the reconciler lists pods and acts"),
+            "grpc.maxMessageBytes", \.grpc.maxMessageBytes,
+            "largest request accepted; larger ones get RESOURCE_EXHAUSTED"),
         ConfigKey(
-            "runpod.emulator.listen", "127.0.0.1:19080",
+            "grpc.shutdownGraceSeconds", \.grpc.shutdownGraceSeconds, "how long in-flight calls may drain on SIGTERM"),
+        ConfigKey("grpc.tls.certFile", \.grpc.certFile, "PEM certificate chain; set with keyFile to serve TLS"),
+        ConfigKey("grpc.tls.keyFile", \.grpc.keyFile, "PEM private key", secret: false),
+        ConfigKey(
+            "grpc.tls.clientCAFile", \.grpc.clientCAFile,
+            "PEM CA bundle; set = clients must present a certificate (mTLS)"),
+        ConfigKey("http.listen", \.http.listen, "/metrics, /healthz and /readyz listen address"),
+        ConfigKey("runpod.endpoint", \.runpod.endpoint, "RunPod REST base URL, or \"emulator\" for the built-in one"),
+        ConfigKey("runpod.apiKeyFile", \.runpod.apiKeyFile, "file holding the RunPod API key (else $RUNPOD_API_KEY)"),
+        ConfigKey(
+            "runpod.apiKey", \.runpod.apiKey, "the RunPod API key", secret: true, legacyEnvironment: "RUNPOD_API_KEY"),
+        ConfigKey(
+            "runpod.podNamePrefix", \.runpod.podNamePrefix, "prefix of the names of the pods this autoscaler owns"),
+        ConfigKey("runpod.timeoutSeconds", \.runpod.timeoutSeconds, "RunPod API request timeout"),
+        ConfigKey("runpod.reconcileSeconds", \.runpod.reconcileSeconds, "how often the reconciler lists pods and acts"),
+        ConfigKey(
+            "runpod.emulator.listen", \.runpod.emulatorListen,
             "where the in-process emulator listens (runpod.endpoint: emulator); `pods` reads it there"),
-        ConfigKey("runpod.emulator.configFile", "", "emulator YAML (delays, capacity, prices, faults)"),
-        ConfigKey("demand.source", "file", "where demand comes from: file | prometheus"),
-        ConfigKey("demand.pollSeconds", "30", "how often the demand source is read"),
-        ConfigKey("demand.staleAfterSeconds", "120", "older readings make the scaler answer UNAVAILABLE"),
         ConfigKey(
-            "demand.file.path", "demand.json",
+            "runpod.emulator.configFile", \.runpod.emulatorConfigFile,
+            "emulator YAML (delays, capacity, prices, faults)"),
+        ConfigKey("demand.source", \.demand.source, "where demand comes from: file | prometheus"),
+        ConfigKey("demand.pollSeconds", \.demand.pollSeconds, "how often the demand source is read"),
+        ConfigKey(
+            "demand.staleAfterSeconds", \.demand.staleAfterSeconds, "older readings make the scaler answer UNAVAILABLE"),
+        ConfigKey(
+            "demand.file.path", \.demand.filePath,
             "JSON file {\"queueDepth\": N, \"latencyP95Seconds\": S}, re-read when it changes"),
-        ConfigKey("demand.prometheus.url", "http://prometheus.monitoring:9090", "Prometheus base URL"),
+        ConfigKey("demand.prometheus.url", \.demand.prometheusURL, "Prometheus base URL"),
+        ConfigKey("demand.prometheus.queueDepthQuery", \.demand.queueDepthQuery, "PromQL for the queue depth"),
         ConfigKey(
-            "demand.prometheus.queueDepthQuery", "sum(kafka_consumergroup_lag{consumergroup=\"media-gpu\"})",
-            "PromQL for the queue depth"),
+            "demand.prometheus.latencyP95Query", \.demand.latencyP95Query, "PromQL for the p95 job latency in seconds"),
+        ConfigKey("local.source", \.local.source, "where local GPU capacity comes from: static | kubernetes"),
+        ConfigKey("local.static.gpus", \.local.staticGPUs, "local GPUs (static source)"),
         ConfigKey(
-            "demand.prometheus.latencyP95Query",
-            "histogram_quantile(0.95, sum(rate(media_job_duration_seconds_bucket[5m])) by (le))",
-            "PromQL for the p95 job latency in seconds"),
-        ConfigKey("local.source", "static", "where local GPU capacity comes from: static | kubernetes"),
-        ConfigKey("local.static.gpus", "4", "local GPUs (static source)"),
-        ConfigKey("local.static.usedByOthers", "0", "local GPUs held by other workloads (static source)"),
-        ConfigKey("local.nodeSelector", "gpu-type=local", "label selector of the local GPU nodes"),
-        ConfigKey("local.workerSelector", "app=gpu-worker", "label selector of this queue's local workers"),
-        ConfigKey("kubernetes.enabled", "auto", "auto (in-cluster or $KUBECONFIG) | true | false"),
-        ConfigKey("kubernetes.kubeconfig", "", "kubeconfig file outside a cluster (else $KUBECONFIG)"),
-        ConfigKey("kubernetes.context", "", "kubeconfig context (else its current-context)"),
-        ConfigKey("kubernetes.pollSeconds", "5", "how often RunPodPools, nodes and pods are read"),
-        ConfigKey("kubernetes.leaderElection.leaseDurationSeconds", "15", "how long a lease lasts without renewal"),
+            "local.static.usedByOthers", \.local.staticUsedByOthers,
+            "local GPUs held by other workloads (static source)"),
+        ConfigKey("local.nodeSelector", \.local.nodeSelector, "label selector of the local GPU nodes"),
+        ConfigKey("local.workerSelector", \.local.workerSelector, "label selector of this queue's local workers"),
+        ConfigKey("kubernetes.enabled", \.kubernetes.enabled, "auto (in-cluster or $KUBECONFIG) | true | false"),
         ConfigKey(
-            "kubernetes.leaderElection.renewDeadlineSeconds", "10",
+            "kubernetes.kubeconfig", \.kubernetes.kubeconfig, "kubeconfig file outside a cluster (else $KUBECONFIG)"),
+        ConfigKey("kubernetes.context", \.kubernetes.context, "kubeconfig context (else its current-context)"),
+        ConfigKey("kubernetes.pollSeconds", \.kubernetes.pollSeconds, "how often RunPodPools, nodes and pods are read"),
+        ConfigKey(
+            "kubernetes.leaderElection.leaseDurationSeconds", \.kubernetes.leaseDurationSeconds,
+            "how long a lease lasts without renewal"),
+        ConfigKey(
+            "kubernetes.leaderElection.renewDeadlineSeconds", \.kubernetes.renewDeadlineSeconds,
             "the leader stops acting when it could not renew for this long"),
-        ConfigKey("kubernetes.leaderElection.retryPeriodSeconds", "2", "how often the lease is renewed or tried"),
-        ConfigKey("kubernetes.leaderElection.identity", "", "this replica's name in the lease (default: hostname-pid)"),
-        ConfigKey("kubernetes.leaderElection.leaseName", "runpod-autoscaler", "Lease name for leader election"),
-        ConfigKey("kubernetes.leaderElection.namespace", "platform", "Lease namespace"),
-        ConfigKey("log.level", "info", "trace | debug | info | notice | warning | error | critical"),
-        ConfigKey("log.format", "text", "text | json"),
-        ConfigKey("dryRun", "false", "log intended creates and terminates, send none"),
-        ConfigKey("pools.template.templateId", "", "default pool templateId", legacyEnvironment: "RUNPOD_TEMPLATE_ID"),
         ConfigKey(
-            "pools.template.networkVolumeId", "", "default pool network volume",
+            "kubernetes.leaderElection.retryPeriodSeconds", \.kubernetes.retryPeriodSeconds,
+            "how often the lease is renewed or tried"),
+        ConfigKey(
+            "kubernetes.leaderElection.identity", \.kubernetes.identity,
+            "this replica's name in the lease (default: hostname-pid)"),
+        ConfigKey("kubernetes.leaderElection.leaseName", \.kubernetes.leaseName, "Lease name for leader election"),
+        ConfigKey("kubernetes.leaderElection.namespace", \.kubernetes.leaseNamespace, "Lease namespace"),
+        ConfigKey("log.level", \.log.level, "trace | debug | info | notice | warning | error | critical"),
+        ConfigKey("log.format", \.log.format, "text | json"),
+        ConfigKey("dryRun", \.dryRun, "log intended creates and terminates, send none"),
+        ConfigKey(
+            "pools.template.templateId", \.poolDefaults.templateId, "default pool templateId",
+            legacyEnvironment: "RUNPOD_TEMPLATE_ID"),
+        ConfigKey(
+            "pools.template.networkVolumeId", \.poolDefaults.networkVolumeId, "default pool network volume",
             legacyEnvironment: "RUNPOD_NETWORK_VOLUME_ID"),
         ConfigKey(
-            "pools.template.gpuTypeId", "", "default first GPU type of every pool",
+            "pools.template.gpuTypeId", \.poolDefaults.gpuTypeId, "default first GPU type of every pool",
             legacyEnvironment: "RUNPOD_INSTANCE_TYPE"),
     ]
 

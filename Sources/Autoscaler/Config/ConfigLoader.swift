@@ -46,7 +46,7 @@ public enum ConfigLoader {
         }
 
         var reader = ConfigReader(file: origin, root: root, overrides: overrides)
-        var config = try read(&reader)
+        var (config, pools) = try read(&reader)
         config.origin = origin
         config.kubernetes.inCluster = !(environment["KUBERNETES_SERVICE_HOST"] ?? "").isEmpty
         if config.kubernetes.kubeconfig.isEmpty { config.kubernetes.kubeconfig = environment["KUBECONFIG"] ?? "" }
@@ -60,27 +60,29 @@ public enum ConfigLoader {
                 origin: origin, key: unknown, reason: "unknown key (misspelt, or not a setting of this version)")
         }
         try validate(config)
+        config.pools = try validated(pools, config: config)
         return config
     }
 
-    private static func read(_ r: inout ConfigReader) throws(ConfigError) -> AutoscalerConfig {
+    /// The settings, and the `pools[]` entries as written.
+    private static func read(_ r: inout ConfigReader) throws(ConfigError) -> (AutoscalerConfig, [PoolDraft]) {
         var c = AutoscalerConfig()
         c.grpc.listen = try r.string("grpc.listen", c.grpc.listen)
         c.grpc.maxMessageBytes = try r.int("grpc.maxMessageBytes", c.grpc.maxMessageBytes, minimum: 1024)
         c.grpc.shutdownGraceSeconds = try r.double("grpc.shutdownGraceSeconds", c.grpc.shutdownGraceSeconds)
-        c.grpc.certFile = try r.string("grpc.tls.certFile", "")
-        c.grpc.keyFile = try r.string("grpc.tls.keyFile", "")
-        c.grpc.clientCAFile = try r.string("grpc.tls.clientCAFile", "")
+        c.grpc.certFile = try r.string("grpc.tls.certFile", c.grpc.certFile)
+        c.grpc.keyFile = try r.string("grpc.tls.keyFile", c.grpc.keyFile)
+        c.grpc.clientCAFile = try r.string("grpc.tls.clientCAFile", c.grpc.clientCAFile)
         c.http.listen = try r.string("http.listen", c.http.listen)
 
         c.runpod.endpoint = try r.string("runpod.endpoint", c.runpod.endpoint)
-        c.runpod.apiKeyFile = try r.string("runpod.apiKeyFile", "")
-        c.runpod.apiKey = try r.string("runpod.apiKey", "")
+        c.runpod.apiKeyFile = try r.string("runpod.apiKeyFile", c.runpod.apiKeyFile)
+        c.runpod.apiKey = try r.string("runpod.apiKey", c.runpod.apiKey)
         c.runpod.podNamePrefix = try r.string("runpod.podNamePrefix", c.runpod.podNamePrefix)
         c.runpod.timeoutSeconds = try r.double("runpod.timeoutSeconds", c.runpod.timeoutSeconds, allowZero: false)
         c.runpod.reconcileSeconds = try r.double("runpod.reconcileSeconds", c.runpod.reconcileSeconds, allowZero: false)
         c.runpod.emulatorListen = try r.string("runpod.emulator.listen", c.runpod.emulatorListen)
-        c.runpod.emulatorConfigFile = try r.string("runpod.emulator.configFile", "")
+        c.runpod.emulatorConfigFile = try r.string("runpod.emulator.configFile", c.runpod.emulatorConfigFile)
 
         c.demand.source = try r.choice("demand.source", c.demand.source)
         c.demand.pollSeconds = try r.double("demand.pollSeconds", c.demand.pollSeconds, allowZero: false)
@@ -88,10 +90,8 @@ public enum ConfigLoader {
             "demand.staleAfterSeconds", c.demand.staleAfterSeconds, allowZero: false)
         c.demand.filePath = try r.string("demand.file.path", c.demand.filePath)
         c.demand.prometheusURL = try r.string("demand.prometheus.url", c.demand.prometheusURL)
-        c.demand.queueDepthQuery = try r.string(
-            "demand.prometheus.queueDepthQuery", defaultValue(of: "demand.prometheus.queueDepthQuery"))
-        c.demand.latencyP95Query = try r.string(
-            "demand.prometheus.latencyP95Query", defaultValue(of: "demand.prometheus.latencyP95Query"))
+        c.demand.queueDepthQuery = try r.string("demand.prometheus.queueDepthQuery", c.demand.queueDepthQuery)
+        c.demand.latencyP95Query = try r.string("demand.prometheus.latencyP95Query", c.demand.latencyP95Query)
 
         c.local.source = try r.choice("local.source", c.local.source)
         c.local.staticGPUs = try r.int("local.static.gpus", c.local.staticGPUs)
@@ -100,8 +100,8 @@ public enum ConfigLoader {
         c.local.workerSelector = try r.string("local.workerSelector", c.local.workerSelector)
 
         c.kubernetes.enabled = try r.string("kubernetes.enabled", c.kubernetes.enabled)
-        c.kubernetes.kubeconfig = try r.string("kubernetes.kubeconfig", "")
-        c.kubernetes.context = try r.string("kubernetes.context", "")
+        c.kubernetes.kubeconfig = try r.string("kubernetes.kubeconfig", c.kubernetes.kubeconfig)
+        c.kubernetes.context = try r.string("kubernetes.context", c.kubernetes.context)
         c.kubernetes.pollSeconds = try r.double("kubernetes.pollSeconds", c.kubernetes.pollSeconds, allowZero: false)
         c.kubernetes.leaseName = try r.string("kubernetes.leaderElection.leaseName", c.kubernetes.leaseName)
         c.kubernetes.leaseNamespace = try r.string("kubernetes.leaderElection.namespace", c.kubernetes.leaseNamespace)
@@ -111,77 +111,64 @@ public enum ConfigLoader {
             "kubernetes.leaderElection.renewDeadlineSeconds", c.kubernetes.renewDeadlineSeconds, allowZero: false)
         c.kubernetes.retryPeriodSeconds = try r.double(
             "kubernetes.leaderElection.retryPeriodSeconds", c.kubernetes.retryPeriodSeconds, allowZero: false)
-        c.kubernetes.identity = try r.string("kubernetes.leaderElection.identity", "")
+        c.kubernetes.identity = try r.string("kubernetes.leaderElection.identity", c.kubernetes.identity)
 
         c.log.level = try r.string("log.level", c.log.level)
         c.log.format = try r.string("log.format", c.log.format)
-        c.dryRun = try r.bool("dryRun", false)
+        c.dryRun = try r.bool("dryRun", c.dryRun)
 
-        c.poolDefaults = PoolDefaults(
-            templateId: try r.string("pools.template.templateId", ""),
-            networkVolumeId: try r.string("pools.template.networkVolumeId", ""),
-            gpuTypeId: try r.string("pools.template.gpuTypeId", "")
-        )
+        c.poolDefaults.templateId = try r.string("pools.template.templateId", c.poolDefaults.templateId)
+        c.poolDefaults.networkVolumeId = try r.string(
+            "pools.template.networkVolumeId", c.poolDefaults.networkVolumeId)
+        c.poolDefaults.gpuTypeId = try r.string("pools.template.gpuTypeId", c.poolDefaults.gpuTypeId)
+        var pools: [PoolDraft] = []
         for index in 0..<(try r.count("pools")) {
-            c.pools.append(try readPool(&r, at: "pools[\(index)]", defaults: c.poolDefaults))
+            pools.append(try readPool(&r, at: "pools[\(index)]"))
         }
-        return c
+        return (c, pools)
     }
 
-    private static func readPool(_ r: inout ConfigReader, at p: String, defaults: PoolDefaults) throws(ConfigError)
-        -> PoolSpec
-    {
-        let name = try r.string("\(p).name", "")
-        let namespace = try r.string("\(p).namespace", "default")
-        var pool = PoolSpec(id: PoolID(namespace: namespace, name: name))
-        pool.maxReplicas = try r.int("\(p).maxReplicas", pool.maxReplicas)
+    /// The `pools[]` entry at `p` as written; `PoolDraft.validated` fills the
+    /// defaults and checks it, as for a RunPodPool object.
+    private static func readPool(_ r: inout ConfigReader, at p: String) throws(ConfigError) -> PoolDraft {
+        var pool = PoolDraft()
+        pool.name = try r.string("\(p).name")
+        pool.namespace = try r.string("\(p).namespace")
+        pool.maxReplicas = try r.int("\(p).maxReplicas")
         if let (text, origin) = try r.raw("\(p).maxCostPerHour") {
             if text.isEmpty {
-                pool.maxCostPerHour = nil
+                pool.maxCostPerHour = .unlimited
             } else {
-                guard let cost = Double(text), cost.isFinite, cost > 0 else {
+                guard let cost = Double(text) else {
                     throw ConfigError(
                         origin: origin, key: "\(p).maxCostPerHour",
                         reason: "expected a positive number of USD, got \"\(text)\"")
                 }
-                pool.maxCostPerHour = cost
+                pool.maxCostPerHour = .usdPerHour(cost)
             }
         }
 
         let t = "\(p).template"
-        var template = PodTemplate()
-        template.image = try r.string("\(t).image", "")
-        template.templateId = try r.string("\(t).templateId", defaults.templateId)
-        template.gpuTypeIds = try r.stringList("\(t).gpuTypeIds", template.gpuTypeIds)
-        if !defaults.gpuTypeId.isEmpty && r.node(at: "\(t).gpuTypeIds") == nil {
-            template.gpuTypeIds = [defaults.gpuTypeId] + template.gpuTypeIds.filter { $0 != defaults.gpuTypeId }
-        }
-        template.gpuCount = try r.int("\(t).gpuCount", template.gpuCount, minimum: 1)
-        template.clouds = try r.stringList("\(t).clouds", template.clouds)
-        template.dataCenterIds = try r.stringList("\(t).dataCenterIds", [])
-        template.networkVolumeId = try r.string("\(t).networkVolumeId", defaults.networkVolumeId)
-        template.env = try r.stringMap("\(t).env")
-        template.ports = try r.stringList("\(t).ports", template.ports)
-        template.startSsh = try r.bool("\(t).startSsh", template.startSsh)
-        pool.template = template
+        pool.image = try r.string("\(t).image")
+        pool.templateId = try r.string("\(t).templateId")
+        pool.gpuTypeIds = try r.stringList("\(t).gpuTypeIds")
+        pool.gpuCount = try r.int("\(t).gpuCount")
+        pool.clouds = try r.stringList("\(t).clouds")
+        pool.dataCenterIds = try r.stringList("\(t).dataCenterIds")
+        pool.networkVolumeId = try r.string("\(t).networkVolumeId")
+        pool.env = try r.stringMap("\(t).env")
+        pool.ports = try r.stringList("\(t).ports")
+        pool.startSsh = try r.bool("\(t).startSsh")
 
         let s = "\(p).scaling"
-        var scaling = ScalingSettings()
-        scaling.jobsPerWorker = try r.int("\(s).jobsPerWorker", scaling.jobsPerWorker, minimum: 1)
-        scaling.activationQueueDepth = try r.int("\(s).activationQueueDepth", scaling.activationQueueDepth)
-        scaling.latencySLOSeconds = try r.double("\(s).latencySLOSeconds", scaling.latencySLOSeconds, allowZero: false)
-        scaling.scaleDownIdleSeconds = try r.double("\(s).scaleDownIdleSeconds", scaling.scaleDownIdleSeconds)
-        scaling.provisionTimeoutSeconds = try r.double(
-            "\(s).provisionTimeoutSeconds", scaling.provisionTimeoutSeconds, allowZero: false)
-        scaling.unavailableOfferingSeconds = try r.double(
-            "\(s).unavailableOfferingSeconds", scaling.unavailableOfferingSeconds)
-        scaling.orphanGraceSeconds = try r.double("\(s).orphanGraceSeconds", scaling.orphanGraceSeconds)
-        pool.scaling = scaling
+        pool.jobsPerWorker = try r.int("\(s).jobsPerWorker")
+        pool.activationQueueDepth = try r.int("\(s).activationQueueDepth")
+        pool.latencySLOSeconds = try r.double("\(s).latencySLOSeconds")
+        pool.scaleDownIdleSeconds = try r.double("\(s).scaleDownIdleSeconds")
+        pool.provisionTimeoutSeconds = try r.double("\(s).provisionTimeoutSeconds")
+        pool.unavailableOfferingSeconds = try r.double("\(s).unavailableOfferingSeconds")
+        pool.orphanGraceSeconds = try r.double("\(s).orphanGraceSeconds")
         return pool
-    }
-
-    private static func defaultValue(of path: String) -> String {
-        ConfigKey.named(path)?.defaultValue ?? ""
     }
 
     // MARK: Validation
@@ -243,11 +230,6 @@ public enum ConfigLoader {
         if c.demand.source == .file && c.demand.filePath.isEmpty {
             throw ConfigError(origin: o, key: "demand.file.path", reason: "is required with demand.source: file")
         }
-        if c.pools.isEmpty && !c.kubernetes.active {
-            throw ConfigError(
-                origin: o, key: "pools",
-                reason: "at least one pool is required in standalone mode (Kubernetes mode reads RunPodPool objects)")
-        }
         if c.local.source == .kubernetes && !c.kubernetes.active {
             throw ConfigError(
                 origin: o, key: "local.source",
@@ -267,38 +249,33 @@ public enum ConfigLoader {
                 origin: o, key: "kubernetes.leaderElection.renewDeadlineSeconds",
                 reason: "must be shorter than leaseDurationSeconds, or two leaders could act at once")
         }
-        var seen = Set<PoolID>()
-        for (index, pool) in c.pools.enumerated() {
-            let p = "pools[\(index)]"
-            guard ScalerMetadata.isDNSLabel(pool.id.name) else {
-                throw ConfigError(
-                    origin: o, key: "\(p).name",
-                    reason: "\"\(pool.id.name)\" is not a lowercase DNS label ([a-z0-9-], at most 63)")
-            }
-            guard ScalerMetadata.isDNSLabel(pool.id.namespace) else {
-                throw ConfigError(
-                    origin: o, key: "\(p).namespace", reason: "\"\(pool.id.namespace)\" is not a lowercase DNS label")
-            }
-            guard seen.insert(pool.id).inserted else {
-                throw ConfigError(origin: o, key: "\(p).name", reason: "pool \(pool.id) is defined twice")
-            }
-            if pool.template.gpuTypeIds.isEmpty {
-                throw ConfigError(origin: o, key: "\(p).template.gpuTypeIds", reason: "needs at least one GPU type")
-            }
-            if pool.template.clouds.isEmpty {
-                throw ConfigError(origin: o, key: "\(p).template.clouds", reason: "needs at least one cloud")
-            }
-            for cloud in pool.template.clouds where cloud != "SECURE" && cloud != "COMMUNITY" {
-                throw ConfigError(
-                    origin: o, key: "\(p).template.clouds",
-                    reason: "unknown cloud \"\(cloud)\"; expected SECURE or COMMUNITY")
-            }
-            if pool.template.image.isEmpty && pool.template.templateId.isEmpty {
-                throw ConfigError(
-                    origin: o, key: "\(p).template",
-                    reason: "image or templateId is required (or set RUNPOD_TEMPLATE_ID)")
-            }
+    }
+
+    /// The pools, checked and with their defaults, as for RunPodPool objects;
+    /// errors name the entry: `pools[1].template.clouds`.
+    private static func validated(_ drafts: [PoolDraft], config c: AutoscalerConfig) throws(ConfigError)
+        -> [PoolSpec]
+    {
+        if drafts.isEmpty && !c.kubernetes.active {
+            throw ConfigError(
+                origin: c.origin, key: "pools",
+                reason: "at least one pool is required in standalone mode (Kubernetes mode reads RunPodPool objects)")
         }
+        var pools: [PoolSpec] = []
+        for (index, draft) in drafts.enumerated() {
+            let pool: PoolSpec
+            do {
+                pool = try draft.validated(defaults: c.poolDefaults)
+            } catch {
+                throw ConfigError(origin: c.origin, key: "pools[\(index)].\(error.field)", reason: error.reason)
+            }
+            guard !pools.contains(where: { $0.id == pool.id }) else {
+                throw ConfigError(
+                    origin: c.origin, key: "pools[\(index)].name", reason: "pool \(pool.id) is defined twice")
+            }
+            pools.append(pool)
+        }
+        return pools
     }
 
     private static func validateAddress(_ address: String, key: String, origin: String) throws(ConfigError) {

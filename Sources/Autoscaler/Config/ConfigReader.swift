@@ -40,16 +40,32 @@ struct ConfigReader {
     }
 
     mutating func string(_ path: String, _ fallback: String) throws(ConfigError) -> String {
-        try raw(path)?.text ?? fallback
+        try string(path) ?? fallback
+    }
+
+    /// The text at `path`; nil when not given.
+    mutating func string(_ path: String) throws(ConfigError) -> String? {
+        try raw(path)?.text
     }
 
     mutating func int(_ path: String, _ fallback: Int, minimum: Int = 0) throws(ConfigError) -> Int {
         guard let (text, origin) = try raw(path), !text.isEmpty else { return fallback }
-        guard let value = Int(text) else {
-            throw ConfigError(origin: origin, key: path, reason: "expected a whole number, got \"\(text)\"")
-        }
+        let value = try int(text, at: path, origin: origin)
         guard value >= minimum else {
             throw ConfigError(origin: origin, key: path, reason: "must be at least \(minimum), got \(value)")
+        }
+        return value
+    }
+
+    /// The whole number at `path`, any value; nil when not given or empty.
+    mutating func int(_ path: String) throws(ConfigError) -> Int? {
+        guard let (text, origin) = try raw(path), !text.isEmpty else { return nil }
+        return try int(text, at: path, origin: origin)
+    }
+
+    private func int(_ text: String, at path: String, origin: String) throws(ConfigError) -> Int {
+        guard let value = Int(text) else {
+            throw ConfigError(origin: origin, key: path, reason: "expected a whole number, got \"\(text)\"")
         }
         return value
     }
@@ -58,9 +74,7 @@ struct ConfigReader {
         throws(ConfigError) -> Double
     {
         guard let (text, origin) = try raw(path), !text.isEmpty else { return fallback }
-        guard let value = Double(text), value.isFinite else {
-            throw ConfigError(origin: origin, key: path, reason: "expected a number, got \"\(text)\"")
-        }
+        let value = try double(text, at: path, origin: origin)
         guard value >= minimum, allowZero || value != 0 else {
             let bound = allowZero ? "at least \(minimum)" : "greater than \(minimum)"
             throw ConfigError(origin: origin, key: path, reason: "must be \(bound), got \(text)")
@@ -68,8 +82,26 @@ struct ConfigReader {
         return value
     }
 
+    /// The finite number at `path`, any value; nil when not given or empty.
+    mutating func double(_ path: String) throws(ConfigError) -> Double? {
+        guard let (text, origin) = try raw(path), !text.isEmpty else { return nil }
+        return try double(text, at: path, origin: origin)
+    }
+
+    private func double(_ text: String, at path: String, origin: String) throws(ConfigError) -> Double {
+        guard let value = Double(text), value.isFinite else {
+            throw ConfigError(origin: origin, key: path, reason: "expected a number, got \"\(text)\"")
+        }
+        return value
+    }
+
     mutating func bool(_ path: String, _ fallback: Bool) throws(ConfigError) -> Bool {
-        guard let (text, origin) = try raw(path), !text.isEmpty else { return fallback }
+        try bool(path) ?? fallback
+    }
+
+    /// The boolean at `path`; nil when not given or empty.
+    mutating func bool(_ path: String) throws(ConfigError) -> Bool? {
+        guard let (text, origin) = try raw(path), !text.isEmpty else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on", "1": return true
         case "false", "no", "off", "0": return false
@@ -88,9 +120,10 @@ struct ConfigReader {
 
     // MARK: Collections (file only)
 
-    mutating func stringList(_ path: String, _ fallback: [String]) throws(ConfigError) -> [String] {
+    /// The list at `path`; nil when not given.
+    mutating func stringList(_ path: String) throws(ConfigError) -> [String]? {
         consumed.insert(path)
-        guard let node = node(at: path) else { return fallback }
+        guard let node = node(at: path) else { return nil }
         guard case .sequence(let sequence) = node else {
             throw ConfigError(origin: file, key: path, reason: "expected a list, found a \(kind(of: node))")
         }
@@ -104,9 +137,10 @@ struct ConfigReader {
         return values
     }
 
-    mutating func stringMap(_ path: String) throws(ConfigError) -> [String: String] {
+    /// The mapping at `path`; nil when not given.
+    mutating func stringMap(_ path: String) throws(ConfigError) -> [String: String]? {
         consumed.insert(path)
-        guard let node = node(at: path) else { return [:] }
+        guard let node = node(at: path) else { return nil }
         guard case .mapping(let mapping) = node else {
             throw ConfigError(origin: file, key: path, reason: "expected a mapping, found a \(kind(of: node))")
         }

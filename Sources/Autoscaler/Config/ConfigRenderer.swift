@@ -83,7 +83,7 @@ public enum ConfigRenderer {
             line(3, "templateId: \(q(t.templateId))")
             line(3, "gpuTypeIds: \(list(t.gpuTypeIds))")
             line(3, "gpuCount: \(t.gpuCount)")
-            line(3, "clouds: \(list(t.clouds))")
+            line(3, "clouds: \(list(t.clouds.map(\.rawValue)))")
             line(3, "dataCenterIds: \(list(t.dataCenterIds))")
             line(3, "networkVolumeId: \(q(t.networkVolumeId))")
             let env = t.env.keys.sorted().map { "\(q($0)): \(q(redacted))" }.joined(separator: ", ")

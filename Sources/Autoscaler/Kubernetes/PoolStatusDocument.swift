@@ -55,7 +55,7 @@ public enum PoolStatusDocument {
             ]
             if let offering = pod.offering {
                 entry["gpuTypeId"] = .string(offering.gpuTypeId)
-                entry["cloud"] = .string(offering.cloud)
+                entry["cloud"] = .string(offering.cloud.rawValue)
             }
             if let created = pod.createdAt {
                 entry["createdAt"] = .string(RFC3339Timestamp.seconds(created))

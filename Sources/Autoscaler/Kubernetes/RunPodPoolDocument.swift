@@ -3,7 +3,9 @@ import KubeClient
 import Primitives
 
 /// Reads RunPodPool objects (`gpuburst.io/v1alpha1`). The API server applies
-/// the CRD's defaults; absent fields here fall back to the same values.
+/// the CRD's defaults; fields it leaves out get the defaults of a config-file
+/// pool, through the same `PoolDraft.validated` checks, except
+/// `maxCostPerHour`: unset means no cap.
 public enum RunPodPoolDocument {
     public static let apiVersion = "gpuburst.io/v1alpha1"
     public static let kind = "RunPodPool"
@@ -16,52 +18,23 @@ public enum RunPodPoolDocument {
         }
         let id = PoolID(namespace: namespace, name: name)
         let spec = object["spec"]
-        func fail(_ field: String, _ reason: String) -> Result<ClusterPool, PoolObjectError> {
-            .failure(PoolObjectError(pool: "\(id)", field: field, reason: reason))
+        let fields = PoolObjectFields(spec: spec)
+        let pool: PoolSpec
+        let replicas: Int?
+        do throws(PoolSpecError) {
+            replicas = try fields.int("replicas")
+            var draft = try draft(fields)
+            draft.name = name
+            draft.namespace = namespace
+            pool = try draft.validated(defaults: defaults)
+        } catch {
+            let field =
+                switch error.field {
+                case "name", "namespace": "metadata.\(error.field)"
+                default: "spec.\(error.field)"
+                }
+            return .failure(PoolObjectError(pool: "\(id)", field: field, reason: error.reason))
         }
-        var pool = PoolSpec(id: id)
-        pool.maxReplicas = spec["maxReplicas"].int ?? 20
-        pool.maxCostPerHour = spec["maxCostPerHour"].double
-        if let cost = pool.maxCostPerHour, cost <= 0 { return fail("spec.maxCostPerHour", "must be positive") }
-        if pool.maxReplicas < 0 { return fail("spec.maxReplicas", "must be at least 0") }
-
-        let t = spec["template"]
-        var template = PodTemplate()
-        template.image = t["image"].string ?? ""
-        template.templateId = t["templateId"].string ?? defaults.templateId
-        template.gpuTypeIds = strings(t["gpuTypeIds"]) ?? template.gpuTypeIds
-        if !defaults.gpuTypeId.isEmpty && t["gpuTypeIds"].isNull {
-            template.gpuTypeIds = [defaults.gpuTypeId] + template.gpuTypeIds.filter { $0 != defaults.gpuTypeId }
-        }
-        template.gpuCount = t["gpuCount"].int ?? 1
-        template.clouds = strings(t["clouds"]) ?? template.clouds
-        template.dataCenterIds = strings(t["dataCenterIds"]) ?? []
-        template.networkVolumeId = t["networkVolumeId"].string ?? defaults.networkVolumeId
-        template.env = (t["env"].object ?? [:]).compactMapValues(\.string)
-        template.ports = strings(t["ports"]) ?? template.ports
-        template.startSsh = t["startSsh"].bool ?? true
-        if template.image.isEmpty && template.templateId.isEmpty {
-            return fail("spec.template", "image or templateId is required (or set RUNPOD_TEMPLATE_ID)")
-        }
-        if template.gpuTypeIds.isEmpty { return fail("spec.template.gpuTypeIds", "needs at least one GPU type") }
-        if template.clouds.isEmpty || template.clouds.contains(where: { $0 != "SECURE" && $0 != "COMMUNITY" }) {
-            return fail("spec.template.clouds", "SECURE and COMMUNITY only")
-        }
-        if template.gpuCount < 1 { return fail("spec.template.gpuCount", "must be at least 1") }
-        pool.template = template
-
-        let s = spec["scaling"]
-        var scaling = ScalingSettings()
-        scaling.jobsPerWorker = s["jobsPerWorker"].int ?? scaling.jobsPerWorker
-        scaling.activationQueueDepth = s["activationQueueDepth"].int ?? scaling.activationQueueDepth
-        scaling.latencySLOSeconds = s["latencySLOSeconds"].double ?? scaling.latencySLOSeconds
-        scaling.scaleDownIdleSeconds = s["scaleDownIdleSeconds"].double ?? scaling.scaleDownIdleSeconds
-        scaling.provisionTimeoutSeconds = s["provisionTimeoutSeconds"].double ?? scaling.provisionTimeoutSeconds
-        scaling.unavailableOfferingSeconds =
-            s["unavailableOfferingSeconds"].double ?? scaling.unavailableOfferingSeconds
-        scaling.orphanGraceSeconds = s["orphanGraceSeconds"].double ?? scaling.orphanGraceSeconds
-        if scaling.jobsPerWorker < 1 { return fail("spec.scaling.jobsPerWorker", "must be at least 1") }
-        pool.scaling = scaling
 
         let reference: JSONValue = [
             "apiVersion": .string(object["apiVersion"].string ?? apiVersion),
@@ -70,11 +43,35 @@ public enum RunPodPoolDocument {
         ]
         return .success(
             ClusterPool(
-                spec: pool, replicas: max(0, spec["replicas"].int ?? 0), generation: metadata["generation"].int ?? 0,
+                spec: pool, replicas: max(0, replicas ?? 0), generation: metadata["generation"].int ?? 0,
                 reference: reference))
     }
 
-    private static func strings(_ value: JSONValue) -> [String]? {
-        value.array.map { $0.compactMap(\.string) }
+    /// The spec's fields as written; a field of the wrong JSON type is an error
+    /// named by its path relative to `spec`.
+    private static func draft(_ f: PoolObjectFields) throws(PoolSpecError) -> PoolDraft {
+        var pool = PoolDraft()
+        pool.maxReplicas = try f.int("maxReplicas")
+        pool.maxCostPerHour = try f.double("maxCostPerHour").map { .usdPerHour($0) } ?? .unlimited
+
+        pool.image = try f.string("template.image")
+        pool.templateId = try f.string("template.templateId")
+        pool.gpuTypeIds = try f.strings("template.gpuTypeIds")
+        pool.gpuCount = try f.int("template.gpuCount")
+        pool.clouds = try f.strings("template.clouds")
+        pool.dataCenterIds = try f.strings("template.dataCenterIds")
+        pool.networkVolumeId = try f.string("template.networkVolumeId")
+        pool.env = try f.stringMap("template.env")
+        pool.ports = try f.strings("template.ports")
+        pool.startSsh = try f.bool("template.startSsh")
+
+        pool.jobsPerWorker = try f.int("scaling.jobsPerWorker")
+        pool.activationQueueDepth = try f.int("scaling.activationQueueDepth")
+        pool.latencySLOSeconds = try f.double("scaling.latencySLOSeconds")
+        pool.scaleDownIdleSeconds = try f.double("scaling.scaleDownIdleSeconds")
+        pool.provisionTimeoutSeconds = try f.double("scaling.provisionTimeoutSeconds")
+        pool.unavailableOfferingSeconds = try f.double("scaling.unavailableOfferingSeconds")
+        pool.orphanGraceSeconds = try f.double("scaling.orphanGraceSeconds")
+        return pool
     }
 }

@@ -93,7 +93,10 @@ public final class AutoscalerMetrics: Sendable {
     public func recordCreation(pool: PoolID, offering: Offering, result: String) {
         counter(
             "pod_creations_total",
-            [("pool", "\(pool)"), ("gpu_type", offering.gpuTypeId), ("cloud", offering.cloud), ("result", result)],
+            [
+                ("pool", "\(pool)"), ("gpu_type", offering.gpuTypeId), ("cloud", offering.cloud.rawValue),
+                ("result", result),
+            ],
             help: "Pod creates by result"
         ).increment()
     }
@@ -106,7 +109,7 @@ public final class AutoscalerMetrics: Sendable {
 
     public func setOfferingUnavailable(_ offering: Offering, _ unavailable: Bool) {
         gauge(
-            "offering_unavailable", [("gpu_type", offering.gpuTypeId), ("cloud", offering.cloud)],
+            "offering_unavailable", [("gpu_type", offering.gpuTypeId), ("cloud", offering.cloud.rawValue)],
             help: "1 while the offering is skipped after a no-capacity answer"
         ).set(to: unavailable ? 1 : 0)
     }

@@ -10,7 +10,7 @@ extension PodTemplate {
             templateId: templateId.isEmpty ? nil : templateId,
             gpuTypeId: offering.gpuTypeId,
             gpuCount: gpuCount,
-            cloud: offering.cloud,
+            cloud: offering.cloud.rawValue,
             dataCenterIds: dataCenterIds,
             networkVolumeId: networkVolumeId.isEmpty ? nil : networkVolumeId,
             env: env,

@@ -6,8 +6,10 @@ extension [RunPodGPUType] {
     var pricesPerGPU: [Offering: Double] {
         var prices: [Offering: Double] = [:]
         for type in self {
-            for cloud in ["SECURE", "COMMUNITY"] {
-                if let price = type.price(cloud: cloud) { prices[Offering(gpuTypeId: type.id, cloud: cloud)] = price }
+            for cloud in Cloud.allCases {
+                if let price = type.price(cloud: cloud.rawValue) {
+                    prices[Offering(gpuTypeId: type.id, cloud: cloud)] = price
+                }
             }
         }
         return prices

@@ -9,9 +9,14 @@ extension RunPodPod {
             name: name,
             phase: PodPhase(runPodStatus: status.description),
             status: status.description,
-            offering: gpuTypeId.map { Offering(gpuTypeId: $0, cloud: cloud ?? "SECURE") },
+            offering: gpuTypeId.map { Offering(gpuTypeId: $0, cloud: observedCloud) },
             costPerHour: costPerHour,
             createdAt: createdAt
         )
+    }
+
+    /// RunPod's `cloudType` text as a `Cloud`; SECURE when absent or unknown.
+    private var observedCloud: Cloud {
+        cloud.flatMap { Cloud(rawValue: $0.uppercased()) } ?? .secure
     }
 }

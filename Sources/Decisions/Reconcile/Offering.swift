@@ -1,9 +1,9 @@
 /// One GPU type in one cloud: what a single create asks RunPod for.
 public struct Offering: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var gpuTypeId: String
-    public var cloud: String
+    public var cloud: Cloud
 
-    public init(gpuTypeId: String, cloud: String) {
+    public init(gpuTypeId: String, cloud: Cloud) {
         self.gpuTypeId = gpuTypeId
         self.cloud = cloud
     }

@@ -10,8 +10,8 @@ struct MachineRig {
     enum Call: Hashable { case catalog, list, create, terminate }
 
     static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-    static let ada = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: "SECURE")
-    static let l40s = Offering(gpuTypeId: "NVIDIA L40S", cloud: "SECURE")
+    static let ada = Offering(gpuTypeId: "NVIDIA RTX 6000 Ada Generation", cloud: .secure)
+    static let l40s = Offering(gpuTypeId: "NVIDIA L40S", cloud: .secure)
     static let prices: [Offering: Double] = [ada: 0.69, l40s: 0.79]
 
     var machine: ReconcileMachine
@@ -39,7 +39,7 @@ struct MachineRig {
         var pool = PoolSpec(id: PoolID(namespace: "media", name: "burst"))
         pool.template.image = "worker:1"
         pool.template.gpuTypeIds = [ada.gpuTypeId, l40s.gpuTypeId]
-        pool.template.clouds = ["SECURE"]
+        pool.template.clouds = [.secure]
         pool.scaling.unavailableOfferingSeconds = 60
         return pool
     }

@@ -1,0 +1,39 @@
+/// A pool as its source gave it (a `pools[]` entry of the config file or a
+/// RunPodPool object), before defaults and checks: `nil` is "not given".
+/// `validated(defaults:)` turns it into a `PoolSpec`, the same way for both
+/// sources, so a mistake reads the same whichever way the pool came in.
+public struct PoolDraft: Sendable, Equatable {
+    /// The namespace of a config-file pool that names none.
+    public static let defaultNamespace = "default"
+
+    public var name: String?
+    public var namespace: String?
+    public var maxReplicas: Int?
+    public var maxCostPerHour = CostCap.poolDefault
+
+    // MARK: template
+
+    public var image: String?
+    public var templateId: String?
+    public var gpuTypeIds: [String]?
+    public var gpuCount: Int?
+    /// As written; `validated` reads them as `Cloud`s.
+    public var clouds: [String]?
+    public var dataCenterIds: [String]?
+    public var networkVolumeId: String?
+    public var env: [String: String]?
+    public var ports: [String]?
+    public var startSsh: Bool?
+
+    // MARK: scaling
+
+    public var jobsPerWorker: Int?
+    public var activationQueueDepth: Int?
+    public var latencySLOSeconds: Double?
+    public var scaleDownIdleSeconds: Double?
+    public var provisionTimeoutSeconds: Double?
+    public var unavailableOfferingSeconds: Double?
+    public var orphanGraceSeconds: Double?
+
+    public init() {}
+}
