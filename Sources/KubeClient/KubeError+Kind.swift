@@ -45,7 +45,7 @@ extension KubeError {
         public static let decoding = Kind(.decoding)
         /// The client configuration (kubeconfig, in-cluster files, environment) is missing or unusable.
         public static let configuration = Kind(.configuration)
-        /// ``KubeClient/modify(_:attempts:_:)``'s `change` threw; ``KubeError/cause`` holds its error. Nothing
+        /// ``ClusterClient/modify(_:attempts:_:)``'s `change` threw; ``KubeError/cause`` holds its error. Nothing
         /// was written.
         public static let aborted = Kind(.aborted)
 
@@ -65,5 +65,13 @@ extension KubeError {
             case .aborted: "aborted"
             }
         }
+    }
+}
+
+extension KubeError.Kind {
+    /// The kind the API server means by an HTTP status and a `Status` reason (`AlreadyExists`, …); fakes use it
+    /// to fail exactly as the real client reports.
+    public init(status: Int, reason: String?) {
+        self = KubeErrorMapping.kind(status: status, reason: reason)
     }
 }

@@ -1,6 +1,6 @@
 import Primitives
 
-/// The read-modify-write loop behind ``KubeClient/modify(_:attempts:_:)``, over any pair of get and update calls,
+/// The read-modify-write loop behind ``ClusterClient/modify(_:attempts:_:)``, over any pair of get and update calls,
 /// so another client of the same API (a wrapper, an in-memory fake) modifies with exactly the same semantics.
 public enum ReadModifyWrite {
     /// Reads the object at `path` with `get`, applies `change`, and writes the result back with `update`, made

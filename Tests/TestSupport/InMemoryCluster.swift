@@ -191,17 +191,7 @@ public final class InMemoryCluster: Sendable {
     static func apiError(_ verb: Verb, _ path: ResourcePath, status: Int, reason: String, message: String)
         -> KubeError
     {
-        let kind: KubeError.Kind =
-            switch (status, reason) {
-            case (409, "AlreadyExists"): .alreadyExists
-            case (404, _): .notFound
-            case (409, _): .conflict
-            case (401, _): .unauthorized
-            case (403, _): .forbidden
-            case (429, _): .tooManyRequests
-            case (400..<500, _): .invalid
-            default: .server
-            }
+        let kind = KubeError.Kind(status: status, reason: reason)
         return KubeError(
             kind: kind, status: status, reason: reason, message: "\(verb.method) \(path.path): \(message)")
     }

@@ -1,4 +1,3 @@
-import KubeClient
 import Primitives
 
 /// The Kubernetes API calls the leader elector, the cluster observer, the status writer and the event recorder

@@ -1,11 +1,10 @@
-import KubeClient
 import Primitives
 
 extension ClusterClient {
     /// Reads the object at `path`, applies `change`, and writes the result back with the resourceVersion read;
     /// on a conflict it re-reads and applies `change` again, up to `attempts` reads in all, then fails with
-    /// ``KubeError/Kind/conflict``. The same loop as ``KubeClient/KubeClient/modify(_:attempts:_:)``
-    /// (``ReadModifyWrite``), over this client's ``get(_:)`` and ``update(_:_:)``.
+    /// ``KubeError/Kind/conflict``: ``ReadModifyWrite``'s loop over this client's ``get(_:)`` and ``update(_:_:)``,
+    /// so the real client and the in-memory fake modify alike.
     ///
     /// - Returns: The object as stored after the write (the object read, when `change` left it as it was).
     public func modify(

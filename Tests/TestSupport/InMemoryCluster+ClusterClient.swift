@@ -1,5 +1,4 @@
-import Autoscaler
-import TestSupport
+import KubeClient
 
 /// The in-memory cluster stands in for the API server wherever the autoscaler takes a ``ClusterClient``.
 extension InMemoryCluster: ClusterClient {}

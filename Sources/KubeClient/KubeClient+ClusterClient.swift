@@ -1,4 +1,2 @@
-import KubeClient
-
 /// The real cluster: every call goes to the API server.
 extension KubeClient: ClusterClient {}
