@@ -134,7 +134,6 @@ public enum ConfigLoader {
         var pool = PoolDraft()
         pool.name = try r.string("\(p).name")
         pool.namespace = try r.string("\(p).namespace")
-        pool.maxReplicas = try r.int("\(p).maxReplicas")
         if let (text, origin) = try r.raw("\(p).maxCostPerHour") {
             if text.isEmpty {
                 pool.maxCostPerHour = .unlimited
@@ -148,26 +147,9 @@ public enum ConfigLoader {
             }
         }
 
-        let t = "\(p).template"
-        pool.image = try r.string("\(t).image")
-        pool.templateId = try r.string("\(t).templateId")
-        pool.gpuTypeIds = try r.stringList("\(t).gpuTypeIds")
-        pool.gpuCount = try r.int("\(t).gpuCount")
-        pool.clouds = try r.stringList("\(t).clouds")
-        pool.dataCenterIds = try r.stringList("\(t).dataCenterIds")
-        pool.networkVolumeId = try r.string("\(t).networkVolumeId")
-        pool.env = try r.stringMap("\(t).env")
-        pool.ports = try r.stringList("\(t).ports")
-        pool.startSsh = try r.bool("\(t).startSsh")
-
-        let s = "\(p).scaling"
-        pool.jobsPerWorker = try r.int("\(s).jobsPerWorker")
-        pool.activationQueueDepth = try r.int("\(s).activationQueueDepth")
-        pool.latencySLOSeconds = try r.double("\(s).latencySLOSeconds")
-        pool.scaleDownIdleSeconds = try r.double("\(s).scaleDownIdleSeconds")
-        pool.provisionTimeoutSeconds = try r.double("\(s).provisionTimeoutSeconds")
-        pool.unavailableOfferingSeconds = try r.double("\(s).unavailableOfferingSeconds")
-        pool.orphanGraceSeconds = try r.double("\(s).orphanGraceSeconds")
+        var fields = ConfigPoolFields(reader: r, prefix: p)
+        try pool.readSharedFields(from: &fields)
+        r = fields.reader
         return pool
     }
 

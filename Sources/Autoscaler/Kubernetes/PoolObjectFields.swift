@@ -5,7 +5,7 @@ import Primitives
 /// Typed reads of a RunPodPool's `spec` by dotted path (`template.gpuCount`):
 /// nil when absent or `null`, an error naming the field when the JSON type is
 /// wrong (the API server's schema normally rules that out).
-struct PoolObjectFields {
+struct PoolObjectFields: PoolFieldSource {
     let spec: JSONValue
 
     func string(_ path: String) throws(PoolSpecError) -> String? {

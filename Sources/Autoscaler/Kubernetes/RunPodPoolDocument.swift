@@ -51,27 +51,9 @@ public enum RunPodPoolDocument {
     /// named by its path relative to `spec`.
     private static func draft(_ f: PoolObjectFields) throws(PoolSpecError) -> PoolDraft {
         var pool = PoolDraft()
-        pool.maxReplicas = try f.int("maxReplicas")
+        var fields = f
+        try pool.readSharedFields(from: &fields)
         pool.maxCostPerHour = try f.double("maxCostPerHour").map { .usdPerHour($0) } ?? .unlimited
-
-        pool.image = try f.string("template.image")
-        pool.templateId = try f.string("template.templateId")
-        pool.gpuTypeIds = try f.strings("template.gpuTypeIds")
-        pool.gpuCount = try f.int("template.gpuCount")
-        pool.clouds = try f.strings("template.clouds")
-        pool.dataCenterIds = try f.strings("template.dataCenterIds")
-        pool.networkVolumeId = try f.string("template.networkVolumeId")
-        pool.env = try f.stringMap("template.env")
-        pool.ports = try f.strings("template.ports")
-        pool.startSsh = try f.bool("template.startSsh")
-
-        pool.jobsPerWorker = try f.int("scaling.jobsPerWorker")
-        pool.activationQueueDepth = try f.int("scaling.activationQueueDepth")
-        pool.latencySLOSeconds = try f.double("scaling.latencySLOSeconds")
-        pool.scaleDownIdleSeconds = try f.double("scaling.scaleDownIdleSeconds")
-        pool.provisionTimeoutSeconds = try f.double("scaling.provisionTimeoutSeconds")
-        pool.unavailableOfferingSeconds = try f.double("scaling.unavailableOfferingSeconds")
-        pool.orphanGraceSeconds = try f.double("scaling.orphanGraceSeconds")
         return pool
     }
 }

@@ -1,0 +1,29 @@
+extension PoolDraft {
+    /// Reads the fields both doors share (`maxReplicas`, `template.*`,
+    /// `scaling.*`) from `source`; each door reads the pool's name and its
+    /// cost cap itself, since they are written differently.
+    public mutating func readSharedFields<Source: PoolFieldSource>(
+        from source: inout Source
+    ) throws(Source.Failure) {
+        maxReplicas = try source.int("maxReplicas")
+
+        image = try source.string("template.image")
+        templateId = try source.string("template.templateId")
+        gpuTypeIds = try source.strings("template.gpuTypeIds")
+        gpuCount = try source.int("template.gpuCount")
+        clouds = try source.strings("template.clouds")
+        dataCenterIds = try source.strings("template.dataCenterIds")
+        networkVolumeId = try source.string("template.networkVolumeId")
+        env = try source.stringMap("template.env")
+        ports = try source.strings("template.ports")
+        startSsh = try source.bool("template.startSsh")
+
+        jobsPerWorker = try source.int("scaling.jobsPerWorker")
+        activationQueueDepth = try source.int("scaling.activationQueueDepth")
+        latencySLOSeconds = try source.double("scaling.latencySLOSeconds")
+        scaleDownIdleSeconds = try source.double("scaling.scaleDownIdleSeconds")
+        provisionTimeoutSeconds = try source.double("scaling.provisionTimeoutSeconds")
+        unavailableOfferingSeconds = try source.double("scaling.unavailableOfferingSeconds")
+        orphanGraceSeconds = try source.double("scaling.orphanGraceSeconds")
+    }
+}
