@@ -66,6 +66,9 @@ let package = Package(
         // Pure decision code: pool specs, the scaling policy, the reconcile planner and machine,
         // leader election, label selectors, metric naming. No IO, no clock of its own.
         .target(name: "Decisions"),
+        // The closed-loop simulator: traces, the real policy and reconcile machine on a virtual clock, the
+        // cost and SLO report. No threads, sockets or sleeps.
+        .target(name: "Simulation", dependencies: ["Decisions", "Primitives"]),
         // The application: config, observers, the state store and the gRPC services.
         .target(
             name: "Autoscaler",
@@ -109,6 +112,7 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "DecisionsTests", dependencies: ["Decisions", "Primitives", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Decisions", "Primitives"]),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: ["CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]
