@@ -76,6 +76,7 @@ let package = Package(
                 "LibGRPCServer",
                 "ScalerProtos",
                 "Decisions",
+                "Simulation",
                 "RunPodAPI",
                 "CurlHTTP",
                 "RunPodEmulator",
