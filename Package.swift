@@ -94,6 +94,7 @@ let package = Package(
             name: "RunPodAutoscalerCLI",
             dependencies: [
                 "Autoscaler",
+                "Simulation",
                 "Decisions",
                 "RunPodAPI",
                 "CurlHTTP",

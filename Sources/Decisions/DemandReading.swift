@@ -8,10 +8,14 @@ public struct DemandReading: Sendable, Equatable {
     public var latencyP95Seconds: Double
     /// When it was read.
     public var readAt: Date
+    /// Jobs arriving per second (for example `rate()` of the topic's offsets);
+    /// nil when the source does not measure it.
+    public var arrivalsPerSecond: Double?
 
-    public init(queueDepth: Int, latencyP95Seconds: Double, readAt: Date) {
+    public init(queueDepth: Int, latencyP95Seconds: Double, readAt: Date, arrivalsPerSecond: Double? = nil) {
         self.queueDepth = queueDepth
         self.latencyP95Seconds = latencyP95Seconds
         self.readAt = readAt
+        self.arrivalsPerSecond = arrivalsPerSecond
     }
 }

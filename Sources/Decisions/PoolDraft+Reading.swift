@@ -25,5 +25,9 @@ extension PoolDraft {
         provisionTimeoutSeconds = try source.double("scaling.provisionTimeoutSeconds")
         unavailableOfferingSeconds = try source.double("scaling.unavailableOfferingSeconds")
         orphanGraceSeconds = try source.double("scaling.orphanGraceSeconds")
+        mode = try source.string("scaling.mode")
+        serviceSeconds = try source.double("scaling.serviceSeconds")
+        targetUtilization = try source.double("scaling.targetUtilization")
+        drainSeconds = try source.double("scaling.drainSeconds")
     }
 }

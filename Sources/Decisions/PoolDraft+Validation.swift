@@ -86,6 +86,24 @@ extension PoolDraft {
             try Self.check(unavailableOfferingSeconds, "scaling.unavailableOfferingSeconds")
             ?? s.unavailableOfferingSeconds
         s.orphanGraceSeconds = try Self.check(orphanGraceSeconds, "scaling.orphanGraceSeconds") ?? s.orphanGraceSeconds
+        if let mode {
+            guard let parsed = ScalingMode(rawValue: mode) else {
+                let known = ScalingMode.allCases.map(\.rawValue).joined(separator: " or ")
+                throw PoolSpecError(field: "scaling.mode", reason: "unknown mode \"\(mode)\"; expected \(known)")
+            }
+            s.mode = parsed
+        }
+        s.serviceSeconds =
+            try Self.check(serviceSeconds, "scaling.serviceSeconds", positive: true) ?? s.serviceSeconds
+        s.drainSeconds = try Self.check(drainSeconds, "scaling.drainSeconds", positive: true) ?? s.drainSeconds
+        if let targetUtilization {
+            guard targetUtilization > 0 && targetUtilization <= 1 else {
+                throw PoolSpecError(
+                    field: "scaling.targetUtilization",
+                    reason: "must be above 0 and at most 1, got \(Self.show(targetUtilization))")
+            }
+            s.targetUtilization = targetUtilization
+        }
         return s
     }
 

@@ -34,6 +34,11 @@ public struct PoolDraft: Sendable, Equatable {
     public var provisionTimeoutSeconds: Double?
     public var unavailableOfferingSeconds: Double?
     public var orphanGraceSeconds: Double?
+    /// As written; `validated` reads it as a `ScalingMode`.
+    public var mode: String?
+    public var serviceSeconds: Double?
+    public var targetUtilization: Double?
+    public var drainSeconds: Double?
 
     public init() {}
 }

@@ -4,6 +4,9 @@ import Foundation
 public enum ScalingPolicy {
     /// Decides the burst of `spec` from `input`, given what was decided before.
     public static func decide(spec: PoolSpec, input: PolicyInput, memory: PolicyMemory) -> Decision {
+        if spec.scaling.mode == .rate, let rate = input.demand.arrivalsPerSecond {
+            return decideByRate(spec: spec, input: input, memory: memory, arrivalsPerSecond: rate)
+        }
         let settings = spec.scaling
         let queue = max(0, input.demand.queueDepth)
         let latency = input.demand.latencyP95Seconds
@@ -55,7 +58,7 @@ public enum ScalingPolicy {
         return text
     }
 
-    private static func format(_ value: Double) -> String {
+    static func format(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.1f", value)
     }
 }

@@ -15,6 +15,14 @@ public struct ScalingSettings: Sendable, Equatable {
     public var unavailableOfferingSeconds: Double = 180
     /// Pods of a pool that no longer exists are terminated after this long.
     public var orphanGraceSeconds: Double = 300
+    /// Which rule sizes the pool: `queue` (the design's) or `rate`.
+    public var mode: ScalingMode = .queue
+    /// The rate rule: mean seconds one job takes on one worker.
+    public var serviceSeconds: Double = 20
+    /// The rate rule: the share of each worker's time it plans to keep busy.
+    public var targetUtilization: Double = 0.8
+    /// The rate rule: a backlog is sized to be cleared within this long.
+    public var drainSeconds: Double = 120
 
     public init() {}
 }

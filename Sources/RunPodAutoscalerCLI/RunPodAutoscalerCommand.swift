@@ -9,7 +9,7 @@ struct RunPodAutoscalerCommand: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             ServeCommand.self, CheckCommand.self, PodsCommand.self, EmulatorCommand.self, VersionCommand.self,
-            ConfigReferenceCommand.self,
+            ConfigReferenceCommand.self, SimulateCommand.self,
         ]
     )
 }

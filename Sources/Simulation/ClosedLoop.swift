@@ -22,6 +22,9 @@ struct ClosedLoop {
     private var queue: [Double] = []
     private var queueHead = 0
     private var workers: [Worker] = []
+    /// Pods that have a worker, and the earliest time a pod without one becomes RUNNING.
+    private var activated: Set<String> = []
+    private var nextActivation = Double.infinity
     private var latency: LatencyWindow
     private var totals = StrategyTotals()
     private var timeline: [MinuteSample] = []
@@ -79,7 +82,7 @@ struct ClosedLoop {
                 minuteArrivals += 1
                 totals.jobsArrived += 1
             }
-            syncPodWorkers(now: now)
+            if now >= nextActivation { syncPodWorkers(now: now) }
             serve(until: now + 1)
             if second % poll == 0 { decide(now: now) }
             if second % reconcile == 0 { reconcilePass(now: now) }
@@ -123,14 +126,22 @@ struct ClosedLoop {
 
     // MARK: Workers
 
+    /// Pods that reached RUNNING become workers; checked only when one is due.
     private mutating func syncPodWorkers(now: Double) {
-        for pod in runpod.pods where pod.runningAt <= now && !workers.contains(where: { $0.podId == pod.id }) {
-            workers.append(Worker(podId: pod.id))
+        nextActivation = .infinity
+        for pod in runpod.pods where !activated.contains(pod.id) {
+            if pod.runningAt <= now {
+                activated.insert(pod.id)
+                workers.append(Worker(podId: pod.id))
+            } else {
+                nextActivation = min(nextActivation, pod.runningAt)
+            }
         }
     }
 
     /// A pod went away: its worker stops, and its job goes back to the head of the queue (not acknowledged).
     private mutating func removeWorker(podId: String) {
+        activated.remove(podId)
         guard let index = workers.firstIndex(where: { $0.podId == podId }) else { return }
         if let arrival = workers[index].jobArrival {
             if queueHead > 0 {
@@ -210,6 +221,7 @@ struct ClosedLoop {
             }
             step = machine.handle(event, now: date)
         }
+        syncPodWorkers(now: now)
     }
 
     // MARK: Output

@@ -46,6 +46,8 @@ public struct AutoscalerConfig: Sendable {
         public var queueDepthQuery = #"sum(kafka_consumergroup_lag{consumergroup="media-gpu"})"#
         public var latencyP95Query =
             "histogram_quantile(0.95, sum(rate(media_job_duration_seconds_bucket[5m])) by (le))"
+        /// Jobs arriving per second; empty: not measured (the rate mode then falls back to the queue rule).
+        public var arrivalRateQuery = ""
     }
 
     public enum LocalSourceKind: String, Sendable { case `static`, kubernetes }

@@ -109,6 +109,9 @@ public struct ConfigKey: Sendable {
         ConfigKey("demand.prometheus.queueDepthQuery", \.demand.queueDepthQuery, "PromQL for the queue depth"),
         ConfigKey(
             "demand.prometheus.latencyP95Query", \.demand.latencyP95Query, "PromQL for the p95 job latency in seconds"),
+        ConfigKey(
+            "demand.prometheus.arrivalRateQuery", \.demand.arrivalRateQuery,
+            "PromQL for jobs arriving per second (for scaling.mode: rate); empty: not measured"),
         ConfigKey("local.source", \.local.source, "where local GPU capacity comes from: static | kubernetes"),
         ConfigKey("local.static.gpus", \.local.staticGPUs, "local GPUs (static source)"),
         ConfigKey(

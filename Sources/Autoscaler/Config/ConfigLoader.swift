@@ -92,6 +92,7 @@ public enum ConfigLoader {
         c.demand.prometheusURL = try r.string("demand.prometheus.url", c.demand.prometheusURL)
         c.demand.queueDepthQuery = try r.string("demand.prometheus.queueDepthQuery", c.demand.queueDepthQuery)
         c.demand.latencyP95Query = try r.string("demand.prometheus.latencyP95Query", c.demand.latencyP95Query)
+        c.demand.arrivalRateQuery = try r.string("demand.prometheus.arrivalRateQuery", c.demand.arrivalRateQuery)
 
         c.local.source = try r.choice("local.source", c.local.source)
         c.local.staticGPUs = try r.int("local.static.gpus", c.local.staticGPUs)

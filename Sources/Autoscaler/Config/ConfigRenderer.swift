@@ -50,6 +50,7 @@ public enum ConfigRenderer {
         line(2, "url: \(q(c.demand.prometheusURL))")
         line(2, "queueDepthQuery: \(q(c.demand.queueDepthQuery))")
         line(2, "latencyP95Query: \(q(c.demand.latencyP95Query))")
+        line(2, "arrivalRateQuery: \(q(c.demand.arrivalRateQuery))")
         line(0, "local:")
         line(1, "source: \(c.local.source.rawValue)")
         line(1, "static: {gpus: \(c.local.staticGPUs), usedByOthers: \(c.local.staticUsedByOthers)}")

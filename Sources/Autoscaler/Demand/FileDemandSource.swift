@@ -2,7 +2,8 @@ import Decisions
 import Foundation
 
 /// Demand from a JSON file `{"queueDepth": 42, "latencyP95Seconds": 12.5}`,
-/// for demos, tests and single-host installs. `latencyP95Seconds` may be left out (0).
+/// for demos, tests and single-host installs. `latencyP95Seconds` may be left out (0);
+/// `arrivalsPerSecond` (for `scaling.mode: rate`) may be left out (not measured).
 public struct FileDemandSource: DemandSource {
     public let path: String
     public var name: String { "file" }
@@ -51,6 +52,15 @@ public struct FileDemandSource: DemandSource {
         default:
             throw DemandSourceError("latencyP95Seconds must be a number >= 0")
         }
-        return DemandReading(queueDepth: Int(depth), latencyP95Seconds: latency, readAt: now)
+        var rate: Double?
+        switch fields["arrivalsPerSecond"] {
+        case nil, .null?:
+            break
+        case .number(let value)? where value >= 0 && value.isFinite:
+            rate = value
+        default:
+            throw DemandSourceError("arrivalsPerSecond must be a number >= 0")
+        }
+        return DemandReading(queueDepth: Int(depth), latencyP95Seconds: latency, readAt: now, arrivalsPerSecond: rate)
     }
 }

@@ -10,15 +10,20 @@ public struct PrometheusDemandSource: DemandSource {
     public let url: String
     public let queueDepthQuery: String
     public let latencyP95Query: String
+    /// Jobs arriving per second; empty: not queried.
+    public let arrivalRateQuery: String
     private let http: HTTPClient
 
     public var name: String { "prometheus" }
     public var location: String { url }
 
-    public init(url: String, queueDepthQuery: String, latencyP95Query: String, http: HTTPClient) {
+    public init(
+        url: String, queueDepthQuery: String, latencyP95Query: String, arrivalRateQuery: String = "", http: HTTPClient
+    ) {
         self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
         self.queueDepthQuery = queueDepthQuery
         self.latencyP95Query = latencyP95Query
+        self.arrivalRateQuery = arrivalRateQuery
         self.http = http
     }
 
@@ -36,7 +41,14 @@ public struct PrometheusDemandSource: DemandSource {
         }
         let latency = try await value(of: latencyP95Query, key: "latencyP95Query")
         let p95 = latency.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? 0
-        return DemandReading(queueDepth: Int(depth.rounded()), latencyP95Seconds: p95, readAt: now)
+        var rate: Double?
+        if !arrivalRateQuery.isEmpty {
+            // An empty or NaN rate means nothing arrived in the window.
+            let value = try await value(of: arrivalRateQuery, key: "arrivalRateQuery")
+            rate = value.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? 0
+        }
+        return DemandReading(
+            queueDepth: Int(depth.rounded()), latencyP95Seconds: p95, readAt: now, arrivalsPerSecond: rate)
     }
 
     /// The query's single value; nil for an empty result.

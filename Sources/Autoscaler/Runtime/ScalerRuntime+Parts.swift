@@ -76,7 +76,7 @@ extension ScalerRuntime {
         case .prometheus:
             return PrometheusDemandSource(
                 url: config.demand.prometheusURL, queueDepthQuery: config.demand.queueDepthQuery,
-                latencyP95Query: config.demand.latencyP95Query,
+                latencyP95Query: config.demand.latencyP95Query, arrivalRateQuery: config.demand.arrivalRateQuery,
                 http: HTTPClient(configuration: .init(timeout: .seconds(10), maxConcurrentTransfers: 1)))
         }
     }
