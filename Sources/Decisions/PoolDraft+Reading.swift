@@ -29,5 +29,6 @@ extension PoolDraft {
         serviceSeconds = try source.double("scaling.serviceSeconds")
         targetUtilization = try source.double("scaling.targetUtilization")
         drainSeconds = try source.double("scaling.drainSeconds")
+        lowerAfterSeconds = try source.double("scaling.lowerAfterSeconds")
     }
 }

@@ -96,6 +96,7 @@ extension PoolDraft {
         s.serviceSeconds =
             try Self.check(serviceSeconds, "scaling.serviceSeconds", positive: true) ?? s.serviceSeconds
         s.drainSeconds = try Self.check(drainSeconds, "scaling.drainSeconds", positive: true) ?? s.drainSeconds
+        s.lowerAfterSeconds = try Self.check(lowerAfterSeconds, "scaling.lowerAfterSeconds") ?? s.lowerAfterSeconds
         if let targetUtilization {
             guard targetUtilization > 0 && targetUtilization <= 1 else {
                 throw PoolSpecError(

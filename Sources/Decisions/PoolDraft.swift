@@ -39,6 +39,7 @@ public struct PoolDraft: Sendable, Equatable {
     public var serviceSeconds: Double?
     public var targetUtilization: Double?
     public var drainSeconds: Double?
+    public var lowerAfterSeconds: Double?
 
     public init() {}
 }

@@ -5,6 +5,6 @@ public enum ScalingMode: String, Sendable, CaseIterable {
     case queue
     /// Sized from the arrival rate and the service time (`λ × S / utilization`)
     /// plus what clears the backlog within `drainSeconds`, lowered only after
-    /// it has wanted fewer for `scaleDownIdleSeconds` without a break.
+    /// it has wanted fewer for `lowerAfterSeconds` without a break.
     case rate
 }

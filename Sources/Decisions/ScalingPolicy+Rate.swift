@@ -4,8 +4,9 @@ extension ScalingPolicy {
     /// The rate rule: enough workers for the arrivals at the target
     /// utilization (`λ × S / u`, Little's law), plus what clears the backlog
     /// within `drainSeconds`; one more than those serving while the SLO is
-    /// breached. A lower burst waits until it has been wanted for
-    /// `scaleDownIdleSeconds` without a break (hysteresis), so a short lull
+    /// breached by waiting (jobs queued with no worker, not a slow job's
+    /// tail). A lower burst waits until it has been wanted for
+    /// `lowerAfterSeconds` without a break (hysteresis), so a short lull
     /// neither terminates pods nor pays another provisioning delay.
     static func decideByRate(
         spec: PoolSpec, input: PolicyInput, memory: PolicyMemory, arrivalsPerSecond: Double
@@ -20,7 +21,7 @@ extension ScalingPolicy {
         let steady = rate * settings.serviceSeconds / settings.targetUtilization
         let drain = Double(backlog) * settings.serviceSeconds / settings.drainSeconds
         var wanted = Int((steady + drain - 1e-9).rounded(.up))
-        if sloBreached { wanted = max(wanted, input.servingWorkers + 1) }
+        if sloBreached && backlog > 0 { wanted = max(wanted, input.servingWorkers + 1) }
         let thresholdActive = queue > settings.activationQueueDepth || sloBreached
 
         let cap = burstCap(spec: spec, podPrice: input.podPricePerHour)
@@ -35,11 +36,11 @@ extension ScalingPolicy {
         if computed < memory.burst {
             lowerSince = memory.lowerSince ?? input.now
             let lower = input.now.timeIntervalSince(lowerSince ?? input.now)
-            if lower < settings.scaleDownIdleSeconds {
+            if lower < settings.lowerAfterSeconds {
                 burst = min(memory.burst, cap)
                 reason =
                     "holding burst \(burst) (would be \(computed)): lower for \(format(lower))s of "
-                    + "\(format(settings.scaleDownIdleSeconds))s"
+                    + "\(format(settings.lowerAfterSeconds))s"
             }
         }
         if burst == computed { lowerSince = nil }

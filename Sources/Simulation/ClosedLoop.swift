@@ -26,6 +26,9 @@ struct ClosedLoop {
     private var activated: Set<String> = []
     private var nextActivation = Double.infinity
     private var latency: LatencyWindow
+    /// Arrivals per second over the last `rateWindow` seconds, for `rate(…[2m])`.
+    private var arrivalsBySecond = Array(repeating: 0, count: 120)
+    private var arrivalsInWindow = 0
     private var totals = StrategyTotals()
     private var timeline: [MinuteSample] = []
 
@@ -41,6 +44,7 @@ struct ClosedLoop {
         var interruptions = 0.0
         switch kind {
         case .policy: break
+        case .otherMode(let mode): pool.scaling.mode = mode
         case .burstOnly: local = 0
         case .localOnly: pool.maxReplicas = 0
         case .before:
@@ -76,7 +80,12 @@ struct ClosedLoop {
                 stepArrivals = arrivals(inStep: step)
                 next = 0
             }
+            let slot = second % arrivalsBySecond.count
+            arrivalsInWindow -= arrivalsBySecond[slot]
+            arrivalsBySecond[slot] = 0
             while next < stepArrivals.count && stepArrivals[next] < now + 1 {
+                arrivalsBySecond[slot] += 1
+                arrivalsInWindow += 1
                 queue.append(stepArrivals[next])
                 next += 1
                 minuteArrivals += 1
@@ -100,12 +109,14 @@ struct ClosedLoop {
         totals.terminates = runpod.terminates
         let servers = (Double(local) / Double(max(1, settings.localGPUsPerServer))).rounded(.up)
         totals.localDollars = servers * settings.localServerDollarsPerMonth * end / (30 * 86_400)
-        return StrategyResult(name: kind.rawValue, summary: summary, totals: totals, timeline: timeline)
+        return StrategyResult(name: kind.name, summary: summary, totals: totals, timeline: timeline)
     }
 
     private var summary: String {
         switch kind {
-        case .policy: "the configured policy: \(local) local GPUs first, RunPod pods as burst"
+        case .policy:
+            "the configured policy (\(pool.scaling.mode.rawValue) mode): \(local) local GPUs first, RunPod pods as burst"
+        case .otherMode(let mode): "the same pool in \(mode.rawValue) mode"
         case .burstOnly: "the same policy without local servers: RunPod pods only"
         case .localOnly: "the \(local) local GPUs alone, no burst"
         case .before:
@@ -191,8 +202,10 @@ struct ClosedLoop {
     /// The demand reading (Kafka lag: waiting plus in-progress jobs, and the p95) through the real policy.
     private mutating func decide(now: Double) {
         let date = Self.epoch.addingTimeInterval(now)
+        let window = Double(min(arrivalsBySecond.count, Int(now) + 1))
         let reading = DemandReading(
-            queueDepth: waiting + busy, latencyP95Seconds: latency.quantile(0.95, at: now), readAt: date)
+            queueDepth: waiting + busy, latencyP95Seconds: latency.quantile(0.95, at: now), readAt: date,
+            arrivalsPerSecond: Double(arrivalsInWindow) / window)
         let running = runpod.pods.filter { $0.runningAt <= now }.count
         let price = Offering.fallbackOrder(pool.template).first.flatMap { runpod.catalog[$0] }
         let input = PolicyInput(

@@ -165,6 +165,11 @@ struct ConfigReader {
 
     // MARK: Unknown keys
 
+    /// Marks a key as read when its value has no children to read (an empty list).
+    mutating func markRead(_ path: String) {
+        consumed.insert(path)
+    }
+
     /// The keys in the file that nothing read: a typo or a setting this
     /// version does not have.
     func unknownKeys() -> [String] {

@@ -51,7 +51,9 @@ public enum SimulationConfigLoader {
         if !(0...1).contains(s.createFailureShare) {
             throw ConfigError(origin: origin, key: "runpod.createFailureShare", reason: "must be between 0 and 1")
         }
-        for index in 0..<(try r.count("runpod.noCapacity")) {
+        let windows = try r.count("runpod.noCapacity")
+        if windows == 0 { r.markRead("runpod.noCapacity") }
+        for index in 0..<windows {
             let p = "runpod.noCapacity[\(index)]"
             guard let gpu = try r.string("\(p).gpuTypeId"), let from = try r.double("\(p).fromSeconds"),
                 let to = try r.double("\(p).toSeconds"), to > from
