@@ -7,7 +7,7 @@ VENV         := .venv
 PYTHON       := $(VENV)/bin/python
 SHARED_DIR   ?= $(abspath $(CURDIR)/../shared)
 BINARY       := .build/debug/runpod-autoscaler
-APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compiler openssl prometheus python3 python3-venv python3-pip
+APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compiler openssl prometheus python3 python3-venv python3-pip chromium
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
