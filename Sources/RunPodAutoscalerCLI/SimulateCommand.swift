@@ -36,7 +36,9 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         if let generate {
             guard let csv = TraceGenerator.referenceCSV(named: generate, seed: seed) else {
-                fail("no reference trace \"\(generate)\"; known: \(TraceGenerator.referenceNames.joined(separator: ", "))")
+                fail(
+                    "no reference trace \"\(generate)\"; known: \(TraceGenerator.referenceNames.joined(separator: ", "))"
+                )
             }
             print(csv, terminator: "")
             return
@@ -52,7 +54,7 @@ struct SimulateCommand: ParsableCommand {
         let elapsed = ContinuousClock.now - started
         print(SimulationSummary.text(result, elapsed: elapsed), terminator: "")
         if let json { try write(result.jsonData(), to: json) }
-        // REPORT if let report { try write(Data(SimulationReport.render(result).utf8), to: report) }
+        if let report { try write(Data(SimulationReport.render(result).utf8), to: report) }
     }
 
     private func loadTrace(_ path: String) -> Trace {

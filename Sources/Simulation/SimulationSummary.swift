@@ -8,31 +8,39 @@ public enum SimulationSummary {
         out += "SLO p95 ≤ \(Int(result.sloSeconds)) s"
         if let elapsed { out += ", simulated in \(String(format: "%.2f", seconds(elapsed))) s" }
         out += "\n\n"
-        let header = ["strategy", "burst $", "local $", "total $", "pod-h", "creates", "creates/day", "SLO min",
-            "served", "worst wait s"]
+        let header = [
+            "strategy", "burst $", "local $", "total $", "pod-h", "creates", "creates/day", "SLO min",
+            "served", "worst wait s",
+        ]
         var rows = [header]
         for strategy in result.strategies {
             let t = strategy.totals
             rows.append([
                 strategy.name, money(t.burstDollars), money(t.localDollars), money(t.totalDollars),
-                String(format: "%.1f", t.podHours), "\(t.creates)", String(format: "%.1f", Double(t.creates) / max(days, 1e-9)),
+                String(format: "%.1f", t.podHours), "\(t.creates)",
+                String(format: "%.1f", Double(t.creates) / max(days, 1e-9)),
                 "\(t.sloMinutes)", "\(t.jobsServed)/\(t.jobsArrived)", String(format: "%.0f", t.worstWaitSeconds),
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
-            out += row.enumerated().map { column, cell in
-                column == 0 ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[column] - cell.count) + cell
-            }.joined(separator: "  ") + "\n"
+            out +=
+                row.enumerated().map { column, cell in
+                    column == 0
+                        ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                        : String(repeating: " ", count: widths[column] - cell.count) + cell
+                }.joined(separator: "  ") + "\n"
         }
         if let policy = result.strategies.first {
             for bound in result.bounds {
-                let ratio = bound.burstDollars > 0 ? String(format: "%.2f×", policy.totals.burstDollars / bound.burstDollars) : "—"
+                let ratio =
+                    bound.burstDollars > 0
+                    ? String(format: "%.2f×", policy.totals.burstDollars / bound.burstDollars) : "—"
                 out += "\n\(bound.name) lower bound: $\(money(bound.burstDollars)) burst; the policy pays \(ratio)"
             }
         }
-        out += "\nbreak-even: a local GPU beats renting above \(Int(result.breakEvenHoursPerMonth.rounded())) h a month\n"
+        out +=
+            "\nbreak-even: a local GPU beats renting above \(Int(result.breakEvenHoursPerMonth.rounded())) h a month\n"
         return out
     }
 
