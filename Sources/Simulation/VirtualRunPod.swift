@@ -25,16 +25,15 @@ struct VirtualRunPod {
         self.priceOverride = priceOverride
         self.provisioning = provisioning
         self.interruptionsPerHour = interruptionsPerHour
-    }
-
-    /// USD per hour of one GPU of each offering.
-    var catalog: [Offering: Double] {
         var prices: [Offering: Double] = [:]
         for (gpu, price) in settings.gpuPrices {
             for cloud in Cloud.allCases { prices[Offering(gpuTypeId: gpu, cloud: cloud)] = priceOverride ?? price }
         }
-        return prices
+        catalog = prices
     }
+
+    /// USD per hour of one GPU of each offering (fixed for the run).
+    let catalog: [Offering: Double]
 
     func observed(at now: Double, epoch: Date) -> [ObservedPod] {
         pods.map { pod in

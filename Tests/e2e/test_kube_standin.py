@@ -216,7 +216,9 @@ def test_runpodpool_create_applies_defaults_get_and_list_across_namespaces(stand
     assert spec["template"]["ports"] == ["22/tcp"] and spec["template"]["startSsh"] is True
     assert spec["scaling"] == {"jobsPerWorker": 10, "activationQueueDepth": 5, "latencySLOSeconds": 30,
                                "scaleDownIdleSeconds": 60, "provisionTimeoutSeconds": 600,
-                               "unavailableOfferingSeconds": 180, "orphanGraceSeconds": 300}
+                               "unavailableOfferingSeconds": 180, "orphanGraceSeconds": 300,
+                               "mode": "queue", "serviceSeconds": 20, "targetUtilization": 0.8,
+                               "drainSeconds": 120, "lowerAfterSeconds": 300}
     assert "status" not in created and "unknownField" not in spec  # status ignored, unknown field pruned
     assert standin.requests("POST")[-1]["warnings"] == ['unknown field "spec.unknownField"']
     meta = created["metadata"]

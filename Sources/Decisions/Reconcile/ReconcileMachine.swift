@@ -161,9 +161,9 @@ public struct ReconcileMachine: Sendable {
     private mutating func sort(_ pods: [ObservedPod], now: Date) -> [ReconcileReport] {
         guard var pass else { return [] }
         let listedAt = pass.listStartedAt ?? now
-        let ids = pass.request.pools.map(\.id)
+        let heads = PodNaming.Heads(settings.naming, pools: pass.request.pools.map(\.id))
         for pod in pods where settings.naming.owns(pod.name) {
-            if let pool = settings.naming.pool(of: pod.name, among: ids) {
+            if let pool = heads.pool(of: pod.name) {
                 pass.podsByPool[pool, default: []].append(pod)
             } else if pod.phase != .terminated {
                 pass.orphans.append(pod)

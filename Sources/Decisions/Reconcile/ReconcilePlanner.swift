@@ -94,7 +94,7 @@ public enum ReconcilePlanner {
                     created += 1
                 }
             }
-        } else {
+        } else if counted > target || cost > budget + 1e-9 {
             // Too many pods, or over budget: terminate in the documented order.
             let ordered = live.sorted { a, b in
                 if (a.phase == .running) != (b.phase == .running) { return a.phase != .running }
