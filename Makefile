@@ -20,7 +20,7 @@ help:
 	@echo "make build     debug build"
 	@echo "make generate  regenerate Sources/ScalerProtos from proto/"
 	@echo "make lint      check formatting (swift format)"
-	@echo "make bench     server CPU per GetMetrics call and memory (release build)"
+	@echo "make bench     server CPU per GetMetrics call and memory, simulator speed (release build)"
 	@echo "make smoke     check a running deployment: GRPC=host:9090 HTTP=host:8080"
 
 ## System packages, installed only when missing.
@@ -64,6 +64,9 @@ test-e2e: deps-python
 bench: deps
 	$(SWIFT) build -c release --product runpod-autoscaler
 	$(VENV)/bin/python bench/grpc_cpu_per_call.py .build/release/runpod-autoscaler
+	@echo "simulator: the month-long reference trace, five strategies, one core:"
+	@.build/release/runpod-autoscaler simulate --trace examples/traces/diurnal-month.csv \
+	  --config examples/simulate.yaml --seed 1 | head -1
 
 ## Smoke check of a running deployment: make smoke GRPC=host:9090 HTTP=host:8080 [POOL=burst NAMESPACE=media]
 GRPC ?= 127.0.0.1:9090

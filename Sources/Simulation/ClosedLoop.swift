@@ -27,7 +27,7 @@ struct ClosedLoop {
     private var nextActivation = Double.infinity
     private var latency: LatencyWindow
     /// Arrivals per second over the last `rateWindow` seconds, for `rate(…[2m])`.
-    private var arrivalsBySecond = Array(repeating: 0, count: 120)
+    private var arrivalsBySecond: [Int]
     private var arrivalsInWindow = 0
     private var totals = StrategyTotals()
     private var timeline: [MinuteSample] = []
@@ -59,6 +59,7 @@ struct ClosedLoop {
             settings: ReconcileMachine.Settings(naming: PodNaming(prefix: "sim")),
             random: SplitMix64(seed: seed ^ 0x5EED))
         latency = LatencyWindow(windowSeconds: settings.latencyWindowSeconds)
+        arrivalsBySecond = Array(repeating: 0, count: max(1, settings.arrivalRateWindowSeconds))
         workers = Array(repeating: Worker(), count: local)
     }
 

@@ -14,6 +14,8 @@ public struct SimulationSettings: Sendable, Equatable {
     /// How often the demand source is read, and the window of the p95 query (`rate(...[5m])`).
     public var pollSeconds = 30.0
     public var latencyWindowSeconds = 300.0
+    /// The window of the arrival-rate query (`rate(offsets[2m])`), for the rate mode.
+    public var arrivalRateWindowSeconds = 120
     /// How often the reconciler passes.
     public var reconcileSeconds = 5.0
     /// USD per hour of one GPU of each type, per cloud alike (the catalog).

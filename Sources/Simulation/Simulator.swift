@@ -56,7 +56,8 @@ public enum Simulator {
             "Queue depth as the policy reads it is the Kafka lag: jobs waiting plus jobs in progress, read every "
                 + "\(Int(settings.pollSeconds)) s; p95 latency is histogram_quantile(0.95) over the last "
                 + "\(Int(settings.latencyWindowSeconds)) s of finished jobs (wait + service).",
-            "The arrival rate the rate mode reads is rate() over the last 120 s of arrivals.",
+            "The arrival rate the rate mode reads is rate() over the last \(settings.arrivalRateWindowSeconds) s "
+                + "of arrivals.",
             "A job on a pod that is terminated or interrupted goes back to the head of the queue.",
             "Local servers: \(settings.localGPUs) GPUs at $\(Int(settings.localServerDollarsPerMonth)) a month per "
                 + "\(settings.localGPUsPerServer)-GPU server, a flat cost whether busy or not.",

@@ -38,6 +38,8 @@ public enum SimulationConfigLoader {
         s.serviceSeconds = try distribution(&r, "jobs.serviceSeconds") ?? s.serviceSeconds
         s.pollSeconds = try positive(&r, "demand.pollSeconds") ?? s.pollSeconds
         s.latencyWindowSeconds = try positive(&r, "demand.latencyWindowSeconds") ?? s.latencyWindowSeconds
+        s.arrivalRateWindowSeconds = Int(
+            try positive(&r, "demand.arrivalRateWindowSeconds") ?? Double(s.arrivalRateWindowSeconds))
         s.reconcileSeconds = try positive(&r, "runpod.reconcileSeconds") ?? s.reconcileSeconds
         if let prices = try r.stringMap("runpod.gpuPrices") {
             s.gpuPrices = try numbers(prices, "runpod.gpuPrices", origin: origin)
