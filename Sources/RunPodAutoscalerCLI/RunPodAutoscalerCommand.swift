@@ -12,4 +12,11 @@ struct RunPodAutoscalerCommand: AsyncParsableCommand {
             ConfigReferenceCommand.self, SimulateCommand.self,
         ]
     )
+
+    /// `serve` catches SIGTERM and SIGINT before anything else runs (even
+    /// argument parsing), so a stop at any moment of start-up is a clean stop.
+    static func main() async {
+        if CommandLine.arguments.dropFirst().first == "serve" { StopSignals.install(ServeCommand.stop) }
+        await main(nil)
+    }
 }

@@ -7,16 +7,18 @@ import KubeClient
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve KEDA's external scaler API.")
 
+    /// SIGTERM and SIGINT, caught from the first moment of the process (see
+    /// `RunPodAutoscalerCommand.main`), off the cooperative pool: a stop during
+    /// start-up is delivered to the runtime once it exists.
+    static let stop = StopRelay()
+
     @OptionGroup var options: CommonOptions
 
     @Flag(name: .long, help: "Log every intended create and terminate, send none.")
     var dryRun = false
 
     func run() async throws {
-        // Caught from the first moment, off the cooperative pool: a stop
-        // during start-up still stops every part.
-        let stop = StopRelay()
-        StopSignals.install(stop)
+        let stop = Self.stop
 
         var settings = options
         if dryRun { settings.settings.append("dryRun=true") }
