@@ -11,15 +11,18 @@ enum CostTable {
         let gpu = settings.pool.template.gpuTypeIds.first ?? "burst GPU"
         let before = settings.before
         let perGPU = settings.localServerDollarsPerMonth / Double(max(1, settings.localGPUsPerServer))
+        let share = settings.costTableUtilization
+        let hours = hoursPerMonth * share
+        let atShare = "a month at \(Int((share * 100).rounded())) % utilisation (\(Int(hours.rounded())) h)"
         return [
             CostTableRow(
                 label: "\(fleet)× \(gpu) on RunPod", dollarsPerHour: Double(fleet) * burstPrice,
-                dollarsPerMonth: Double(fleet) * burstPrice * hoursPerMonth,
-                note: "peak burst; per month if all \(fleet) ran all month"),
+                dollarsPerMonth: Double(fleet) * burstPrice * hours,
+                note: "peak burst; \(atShare)"),
             CostTableRow(
                 label: "\(fleet)× \(before.label)", dollarsPerHour: Double(fleet) * before.dollarsPerHour,
-                dollarsPerMonth: Double(fleet) * before.dollarsPerHour * hoursPerMonth,
-                note: "the before: spot capacity can be interrupted"),
+                dollarsPerMonth: Double(fleet) * before.dollarsPerHour * hours,
+                note: "the before, \(atShare); spot capacity can be interrupted"),
             CostTableRow(
                 label: "1 local \(settings.localGPUsPerServer)× A100 server",
                 dollarsPerHour: settings.localServerDollarsPerMonth / hoursPerMonth,

@@ -31,6 +31,8 @@ public struct SimulationSettings: Sendable, Equatable {
     public var noCapacity: [NoCapacityWindow] = []
     /// Share of creates whose answer is lost (the pod is made anyway half the time).
     public var createFailureShare = 0.0
+    /// The cost table's monthly figures for rented fleets assume they run this share of the month.
+    public var costTableUtilization = 0.5
     /// The "before" comparator: rented GPUs at this price, interrupted at this rate.
     public var before = BeforeComparator()
 

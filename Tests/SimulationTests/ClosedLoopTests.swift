@@ -71,6 +71,8 @@ import Testing
         #expect(abs(result.costTable[0].dollarsPerHour - 13.80) < 1e-9, "20 × 0.69")
         #expect(abs(result.costTable[1].dollarsPerHour - 10.00) < 1e-9, "20 × 0.50")
         #expect(result.costTable[2].dollarsPerMonth == 500)
+        #expect(abs(result.costTable[0].dollarsPerMonth - 13.80 * 730.5 * 0.5) < 1e-9, "at 50 % of a month")
+        #expect(abs(result.costTable[1].dollarsPerMonth - 10.00 * 730.5 * 0.5) < 1e-9)
         #expect(abs(result.breakEvenHoursPerMonth - 250 / 0.69) < 1e-9, "per GPU of a 2-GPU $500 server")
     }
 

@@ -65,6 +65,10 @@ public enum SimulationConfigLoader {
             }
             s.noCapacity.append(NoCapacityWindow(gpuTypeId: gpu, fromSeconds: from, toSeconds: to))
         }
+        s.costTableUtilization = try r.double("costTable.utilization") ?? s.costTableUtilization
+        if !(0...1).contains(s.costTableUtilization) || s.costTableUtilization == 0 {
+            throw ConfigError(origin: origin, key: "costTable.utilization", reason: "must be above 0 and at most 1")
+        }
         s.before.label = try r.string("before.label") ?? s.before.label
         s.before.dollarsPerHour = try r.double("before.dollarsPerHour") ?? s.before.dollarsPerHour
         s.before.interruptionsPerHour = try r.double("before.interruptionsPerHour") ?? s.before.interruptionsPerHour
