@@ -11,7 +11,7 @@ APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compil
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
-.PHONY: bench smoke config-reference help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
+.PHONY: load bench smoke config-reference help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
 
 help:
 	@echo "make run       build and serve the example config (demand from examples/demand.json)"
@@ -20,6 +20,7 @@ help:
 	@echo "make build     debug build"
 	@echo "make generate  regenerate Sources/ScalerProtos from proto/"
 	@echo "make lint      check formatting (swift format)"
+	@echo "make load      the live load test: DURATION=300 wall seconds of a trace through real processes"
 	@echo "make bench     server CPU per GetMetrics call and memory, simulator speed (release build)"
 	@echo "make smoke     check a running deployment: GRPC=host:9090 HTTP=host:8080"
 
@@ -67,6 +68,17 @@ bench: deps
 	@echo "simulator: the month-long reference trace, five strategies, one core:"
 	@.build/release/runpod-autoscaler simulate --trace examples/traces/diurnal-month.csv \
 	  --config examples/simulate.yaml --seed 1 | head -1
+
+## The live load test (scripts/load_test.py): the emulator, a synthetic queue exporter, Prometheus and
+## serve on loopback; a trace slice replayed in DURATION wall seconds, its totals checked against simulate.
+## FROM/TO slice the trace (HH:MM of trace time; empty: the whole trace).
+DURATION ?= 300
+TRACE    ?= examples/traces/flash-crowd.csv
+FROM     ?= 12:00
+TO       ?= 18:00
+load: deps build
+	$(PYTHON) scripts/load_test.py --binary $(BINARY) --trace $(TRACE) --duration $(DURATION) \
+	  $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
 
 ## Smoke check of a running deployment: make smoke GRPC=host:9090 HTTP=host:8080 [POOL=burst NAMESPACE=media]
 GRPC ?= 127.0.0.1:9090
