@@ -85,23 +85,26 @@ SAMPLE_EVERY = 0.5
 POD_POLL_EVERY = 0.25
 TICK = 0.05
 
-# How far the live totals may be from simulate's (live / simulated, or the difference).
-# Measured on the flash crowd's afternoon at 240× and 288× (docs/COST.md, "The live load
-# test"): creates equal, pod-hours and burst $ within 3 %, SLO minutes within 3 %, the worst
-# wait within 15 %. The tolerances are wider on purpose: the live run is coarser than the
-# simulation in ways the simulation does not model: Prometheus adds up to a scrape (1 s wall)
-# to every reading, the exporter sees a pod RUNNING up to a pod poll (0.25 s wall) late, the
-# p95 comes from Prometheus' rate() with its extrapolation rather than exact counts, and each
-# of those wall seconds is S trace seconds. Whether a pod is released depends on a few polls
-# in a row reading an empty queue, so one run can hold a pod a poll or two longer than another.
+# How far the live totals may be from simulate's. One run of a closed loop is one draw: whether
+# the queue-mode pool lets its pods go before the slice ends depends on a few polls in a row
+# reading an empty lag (it counts jobs in progress), so simulate itself gives pod-hours from 11
+# to 32 on the 12:00–18:00 slice at 85× depending on the seed. The live totals are therefore
+# checked against the range of SIM_SEEDS simulate runs (seeds --seed, --seed + 1, ...), widened:
+# measured (docs/COST.md, "The live load test") the live run landed inside or just outside that
+# range. The live run is also coarser than the simulation in ways the simulation does not model:
+# Prometheus adds up to a scrape (1 s wall) to every reading and two polls may read the same
+# scrape, the exporter sees a pod RUNNING up to a pod poll (0.25 s wall) late, and the p95 is
+# Prometheus' rate() with its extrapolation rather than exact counts. Each wall second is S
+# trace seconds.
+SIM_SEEDS = 8
 TOLERANCES = {
-    "creates": "within ±50 % of simulate (or ±2 pods when fewer than 4)",
-    "pod-hours": "within a factor of 2 of simulate",
-    "burst $": "within a factor of 2 of simulate",
+    "creates": "within simulate's range over its seeds ±50 % (±2 pods below 4)",
+    "pod-hours": "within a factor of 2 of simulate's range",
+    "burst $": "within a factor of 2 of simulate's range",
     "jobs arrived": "equal to simulate's (the same trace slice)",
     "jobs served": "every arrived job served, as in simulate",
-    "SLO minutes": "within ±50 % of simulate's, or ±10 minutes",
-    "worst wait": "within a factor of 2.5 of simulate's (or both under the SLO)",
+    "SLO minutes": "within simulate's range ±50 % or ±10 minutes",
+    "worst wait": "within a factor of 2.5 of simulate's range (or all under the SLO)",
 }
 
 
@@ -673,8 +676,8 @@ def execute(args, procs: Processes, workdir: Path, counts: list[float], step: fl
 
     (workdir / "samples.jsonl").write_text("".join(json.dumps(s) + "\n" for s in run.samples))
     live = live_totals(run, model, speed)
-    sim = simulate(args, workdir, counts, step, speed, run)
-    return report(run, live, sim, speed)
+    sims = simulate(args, workdir, counts, step, speed, run)
+    return report(run, live, sims, speed)
 
 
 def replay(args, procs, model: QueueModel, exporter: Exporter, emulator_url: str, serve_url: str,
@@ -799,26 +802,28 @@ def live_totals(run: Run, model: QueueModel, speed: float) -> dict:
     }
 
 
-def simulate(args, workdir: Path, counts: list[float], step: float, speed: float, run: Run) -> dict:
-    """`runpod-autoscaler simulate` on the slice plus empty steps for the live run's drain."""
+def simulate(args, workdir: Path, counts: list[float], step: float, speed: float, run: Run) -> list[dict]:
+    """`runpod-autoscaler simulate` on the slice plus empty steps for the live run's drain, once per seed."""
     extra = int(math.ceil(run.end * speed / step)) - len(counts)
     rows = counts + [0.0] * max(0, extra)
     trace = workdir / "slice.csv"
     trace.write_text("seconds,arrivals\n" + "".join(f"{i * step:g},{n:g}\n" for i, n in enumerate(rows)))
     config = workdir / "simulate.yaml"
     config.write_text(json.dumps(simulate_config(speed), indent=2))
-    out = workdir / "simulate.json"
-    result = subprocess.run([str(args.binary), "simulate", "--trace", str(trace), "--config", str(config),
-                             "--seed", str(args.seed), "--json", str(out)],
-                            capture_output=True, text=True, timeout=120, start_new_session=True)
-    if result.returncode != 0:
-        raise SetupError(f"simulate failed ({result.returncode}):\n{result.stderr}")
-    data = json.loads(out.read_text())
-    policy = next(s for s in data["strategies"] if s["name"] == "policy")
-    return policy["totals"]
+    runs = []
+    for seed in range(args.seed, args.seed + SIM_SEEDS):
+        out = workdir / f"simulate-{seed}.json"
+        result = subprocess.run([str(args.binary), "simulate", "--trace", str(trace), "--config", str(config),
+                                 "--seed", str(seed), "--json", str(out)],
+                                capture_output=True, text=True, timeout=120, start_new_session=True)
+        if result.returncode != 0:
+            raise SetupError(f"simulate failed ({result.returncode}):\n{result.stderr}")
+        data = json.loads(out.read_text())
+        runs.append(next(s for s in data["strategies"] if s["name"] == "policy")["totals"])
+    return runs
 
 
-def report(run: Run, live: dict, sim: dict, speed: float) -> list[str]:
+def report(run: Run, live: dict, sims: list[dict], speed: float) -> list[str]:
     failures = list(dict.fromkeys(run.failures))  # the cap checks, once each
 
     # Pods appear: from the first scrape whose lag makes the policy want a pod, within two polls,
@@ -884,13 +889,15 @@ def report(run: Run, live: dict, sim: dict, speed: float) -> list[str]:
         ("jobs served", "jobsServed", "{:d}"), ("SLO minutes", "sloMinutes", "{:d}"),
         ("worst wait s", "worstWaitSeconds", "{:.0f}"),
     ]
-    lines.append(f"{'total (trace time)':<20} {'live':>10} {'simulate':>10}")
+    lines.append(f"{'total (trace time)':<20} {'live':>10} {'simulate':>10}   simulate, {len(sims)} seeds")
     for label, key, form in rows:
-        lines.append(f"{label:<20} {form.format(live[key]):>10} {form.format(sim[key]):>10}")
+        low, high = min(x[key] for x in sims), max(x[key] for x in sims)
+        lines.append(f"{label:<20} {form.format(live[key]):>10} {form.format(sims[0][key]):>10}   "
+                     f"{form.format(low)}–{form.format(high)}")
     if live["createsMetric"] and live["createsMetric"] != live["creates"]:
         lines.append(f"(serve counted {live['createsMetric']:.0f} creates, the emulator showed {live['creates']})")
 
-    failures += compare(live, sim)
+    failures += compare(live, sims)
     lines.append("tolerances: " + "; ".join(f"{k} {v}" for k, v in TOLERANCES.items()))
     print("\n".join(lines))
     if failures:
@@ -900,33 +907,38 @@ def report(run: Run, live: dict, sim: dict, speed: float) -> list[str]:
     return failures
 
 
-def compare(live: dict, sim: dict) -> list[str]:
+def compare(live: dict, sims: list[dict]) -> list[str]:
+    """The live totals against the range simulate gives over its seeds, widened by TOLERANCES."""
     out = []
 
-    def ratio_ok(a: float, b: float, factor: float) -> bool:
-        if a == 0 and b == 0:
-            return True
-        if a == 0 or b == 0:
-            return False
-        return 1 / factor <= a / b <= factor
+    def span(key: str) -> tuple[float, float]:
+        return min(x[key] for x in sims), max(x[key] for x in sims)
 
-    lc, sc = live["creates"], sim["creates"]
-    if not (abs(lc - sc) <= 2 if max(lc, sc) < 4 else abs(lc - sc) <= 0.5 * sc):
-        out.append(f"creates: live {lc}, simulate {sc} ({TOLERANCES['creates']})")
+    def within_factor(value: float, key: str, factor: float) -> bool:
+        low, high = span(key)
+        return low / factor <= value <= high * factor
+
+    low, high = span("creates")
+    lc = live["creates"]
+    if not (low - 2 <= lc <= high + 2 if high < 4 else 0.5 * low <= lc <= 1.5 * high):
+        out.append(f"creates: live {lc}, simulate {low:.0f}–{high:.0f} ({TOLERANCES['creates']})")
     for label, key in (("pod-hours", "podHours"), ("burst $", "burstDollars")):
-        tiny = max(live[key], sim[key]) < 0.05
-        if not tiny and not ratio_ok(live[key], sim[key], 2):
-            out.append(f"{label}: live {live[key]:.2f}, simulate {sim[key]:.2f} ({TOLERANCES[label]})")
-    if live["jobsArrived"] != sim["jobsArrived"]:
-        out.append(f"jobs arrived: live {live['jobsArrived']}, simulate {sim['jobsArrived']}")
+        tiny = max(live[key], span(key)[1]) < 0.05
+        if not tiny and not within_factor(live[key], key, 2):
+            low, high = span(key)
+            out.append(f"{label}: live {live[key]:.2f}, simulate {low:.2f}–{high:.2f} ({TOLERANCES[label]})")
+    if any(live["jobsArrived"] != x["jobsArrived"] for x in sims):
+        out.append(f"jobs arrived: live {live['jobsArrived']}, simulate {sims[0]['jobsArrived']}")
     if live["jobsServed"] != live["jobsArrived"]:
         out.append(f"jobs served: {live['jobsServed']} of {live['jobsArrived']}")
-    ls, ss = live["sloMinutes"], sim["sloMinutes"]
-    if abs(ls - ss) > max(10, 0.5 * ss):
-        out.append(f"SLO minutes: live {ls}, simulate {ss} ({TOLERANCES['SLO minutes']})")
-    lw, sw = live["worstWaitSeconds"], sim["worstWaitSeconds"]
-    if not (max(lw, sw) <= SLO or ratio_ok(lw, sw, 2.5)):
-        out.append(f"worst wait: live {lw:.0f} s, simulate {sw:.0f} s ({TOLERANCES['worst wait']})")
+    low, high = span("sloMinutes")
+    ls = live["sloMinutes"]
+    if not (min(low - 10, 0.5 * low) <= ls <= max(high + 10, 1.5 * high)):
+        out.append(f"SLO minutes: live {ls}, simulate {low:.0f}–{high:.0f} ({TOLERANCES['SLO minutes']})")
+    lw = live["worstWaitSeconds"]
+    if not (max(lw, span("worstWaitSeconds")[1]) <= SLO or within_factor(lw, "worstWaitSeconds", 2.5)):
+        low, high = span("worstWaitSeconds")
+        out.append(f"worst wait: live {lw:.0f} s, simulate {low:.0f}–{high:.0f} s ({TOLERANCES['worst wait']})")
     return out
 
 
