@@ -1,4 +1,5 @@
 import ArgumentParser
+import Autoscaler
 import Dispatch
 import Foundation
 import Logging
@@ -56,7 +57,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         logger.info(
-            "runpod emulator listening", metadata: ["address": "\(Self.host(of: configuration.listen)):\(port)"])
+            "runpod emulator listening",
+            metadata: ["address": "\(ListenAddress.host(of: configuration.listen)):\(port)"])
 
         var iterator = signals.makeAsyncIterator()
         let number = await iterator.next() ?? SIGTERM
@@ -90,9 +92,4 @@ struct EmulatorCommand: AsyncParsableCommand {
         return configuration
     }
 
-    /// The host part of `host:port` (IPv6 keeps its brackets).
-    private static func host(of listen: String) -> String {
-        guard let colon = listen.lastIndex(of: ":") else { return listen }
-        return String(listen[..<colon])
-    }
 }

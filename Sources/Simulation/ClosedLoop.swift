@@ -207,7 +207,7 @@ struct ClosedLoop {
         let reading = DemandReading(
             queueDepth: waiting + busy, latencyP95Seconds: latency.quantile(0.95, at: now), readAt: date,
             arrivalsPerSecond: Double(arrivalsInWindow) / window)
-        let running = runpod.pods.filter { $0.runningAt <= now }.count
+        let running = runpod.running(at: now)
         let price = Offering.fallbackOrder(pool.template).first.flatMap { runpod.catalog[$0] }
         let input = PolicyInput(
             demand: reading, local: LocalCapacity(gpus: local, usedByOthers: 0), servingWorkers: local + running,
@@ -243,7 +243,7 @@ struct ClosedLoop {
     private mutating func sample(minute: Int, now: Double, arrivals: Int, since: (Int, Int)) {
         let p95 = latency.quantile(0.95, at: now)
         if p95 > pool.scaling.latencySLOSeconds { totals.sloMinutes += 1 }
-        let running = runpod.pods.filter { $0.runningAt <= now }.count
+        let running = runpod.running(at: now)
         timeline.append(
             MinuteSample(
                 minute: minute, arrivals: arrivals, queue: waiting, p95Seconds: p95,

@@ -5,12 +5,9 @@ extension SimulationResult {
     /// Days in the trace (at least one minute's worth).
     var durationDays: Double { durationMinutes / 1440 }
 
-    /// What a burst pod costs per hour, as the run paid it: the configured policy's burst dollars per pod-hour,
-    /// else the first strategy's that rented any, else the cost table's first hourly price; `nil` when none.
+    /// What a burst pod costs per hour (the price the break-even was computed at); `nil` when unpriced.
     var burstDollarsPerHour: Double? {
-        let renting = strategies.first { $0.totals.podHours > 0 && $0.totals.burstDollars > 0 }
-        if let totals = renting?.totals { return totals.burstDollars / totals.podHours }
-        return costTable.first { $0.dollarsPerHour > 0 }?.dollarsPerHour
+        burstPricePerHour > 0 ? burstPricePerHour : nil
     }
 
     /// What one local GPU costs a month, implied by the break-even: it equals renting for that many hours.

@@ -9,6 +9,8 @@ public struct SimulationResult: Sendable, Equatable, Codable {
     public var strategies: [StrategyResult]
     public var bounds: [CostBound]
     public var costTable: [CostTableRow]
+    /// USD per hour of one burst pod of the pool's first offering: the price the break-even is computed at.
+    public var burstPricePerHour: Double
     /// Hours a month at which one local GPU at its monthly price costs the same as renting at the burst price.
     public var breakEvenHoursPerMonth: Double
     /// The model's assumptions, stated plainly (billing, service times, delays).
@@ -16,7 +18,8 @@ public struct SimulationResult: Sendable, Equatable, Codable {
 
     public init(
         traceName: String, seed: UInt64, durationSeconds: Double, sloSeconds: Double, strategies: [StrategyResult],
-        bounds: [CostBound], costTable: [CostTableRow], breakEvenHoursPerMonth: Double, assumptions: [String]
+        bounds: [CostBound], costTable: [CostTableRow], burstPricePerHour: Double, breakEvenHoursPerMonth: Double,
+        assumptions: [String]
     ) {
         self.traceName = traceName
         self.seed = seed
@@ -25,6 +28,7 @@ public struct SimulationResult: Sendable, Equatable, Codable {
         self.strategies = strategies
         self.bounds = bounds
         self.costTable = costTable
+        self.burstPricePerHour = burstPricePerHour
         self.breakEvenHoursPerMonth = breakEvenHoursPerMonth
         self.assumptions = assumptions
     }

@@ -14,7 +14,7 @@ public enum Simulator {
             traceName: trace.name, seed: seed, durationSeconds: trace.durationSeconds,
             sloSeconds: settings.pool.scaling.latencySLOSeconds, strategies: strategies,
             bounds: [fluidBound(trace: trace, settings: settings, price: price)],
-            costTable: CostTable.rows(settings: settings, burstPrice: price),
+            costTable: CostTable.rows(settings: settings, burstPrice: price), burstPricePerHour: price,
             breakEvenHoursPerMonth: settings.localServerDollarsPerMonth / Double(max(1, settings.localGPUsPerServer))
                 / max(price, 1e-9),
             assumptions: assumptions(settings, price: price))

@@ -114,5 +114,10 @@ struct VirtualRunPod {
         (podSeconds + pods.reduce(0) { $0 + max(0, now - $1.createdAt) }) / 3600
     }
 
+    /// Pods RUNNING at `now`.
+    func running(at now: Double) -> Int {
+        pods.reduce(0) { $0 + ($1.runningAt <= now ? 1 : 0) }
+    }
+
     var dollarsPerHour: Double { pods.reduce(0) { $0 + $1.pricePerHour } }
 }

@@ -43,7 +43,7 @@ enum SyntheticResult {
                     label: "1 × A100 on RunPod", dollarsPerHour: 0.6, dollarsPerMonth: 438, note: "per second"),
                 CostTableRow(label: "1 × local A100", dollarsPerHour: 0.685, dollarsPerMonth: 500, note: "flat"),
             ],
-            breakEvenHoursPerMonth: 500 / 0.6,
+            burstPricePerHour: 0.6, breakEvenHoursPerMonth: 500 / 0.6,
             assumptions: ["Pods bill per second from create to terminate.", "Service time is 45 s <median>."])
     }
 

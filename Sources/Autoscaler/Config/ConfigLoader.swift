@@ -131,7 +131,7 @@ public enum ConfigLoader {
 
     /// The `pools[]` entry at `p` as written; `PoolDraft.validated` fills the
     /// defaults and checks it, as for a RunPodPool object.
-    private static func readPool(_ r: inout ConfigReader, at p: String) throws(ConfigError) -> PoolDraft {
+    static func readPool(_ r: inout ConfigReader, at p: String) throws(ConfigError) -> PoolDraft {
         var pool = PoolDraft()
         pool.name = try r.string("\(p).name")
         pool.namespace = try r.string("\(p).namespace")

@@ -17,13 +17,8 @@ public enum SimulationConfigLoader {
         guard r.node(at: "pool") != nil else {
             throw ConfigError(origin: origin, key: "pool", reason: "is required: the burst pool to simulate")
         }
-        var draft = PoolDraft()
-        draft.name = try r.string("pool.name")
-        draft.namespace = try r.string("pool.namespace")
-        if let cost = try r.double("pool.maxCostPerHour") { draft.maxCostPerHour = .usdPerHour(cost) }
-        var fields = ConfigPoolFields(reader: r, prefix: "pool")
-        try draft.readSharedFields(from: &fields)
-        r = fields.reader
+        // Read exactly as a `pools[]` entry of the config file.
+        let draft = try ConfigLoader.readPool(&r, at: "pool")
         let pool: PoolSpec
         do {
             pool = try draft.validated(defaults: PoolDefaults())
