@@ -81,15 +81,15 @@ public final class PodReconciler: Sendable {
                 }
             }
             group.addTask { [self] in
-                await pass()
                 var lastDesired = desiredCounts()
+                await pass(desired: lastDesired)
                 for await _ in wakes {
                     if Task.isCancelled { break }
                     let current = desiredCounts()
                     // Snapshot ticks without a change in desired do not need a pass.
                     if current == lastDesired, !intervalElapsed() { continue }
                     lastDesired = current
-                    await pass()
+                    await pass(desired: current)
                 }
             }
             await group.next()
@@ -108,16 +108,21 @@ public final class PodReconciler: Sendable {
 
     private func intervalElapsed() -> Bool {
         guard let last = machine.withLock({ $0.state.lastListAt }) else { return true }
-        return now().timeIntervalSince(last) >= Double(settings.interval.components.seconds)
+        return now().timeIntervalSince(last) >= settings.interval.seconds
     }
 
     /// One reconcile pass over every pool. Public for tests.
     public func pass() async {
+        await pass(desired: desiredCounts())
+    }
+
+    /// One pass toward the desired counts the caller already read.
+    private func pass(desired: [PoolID: Int]) async {
         let started = ContinuousClock.now
         defer { metrics?.recordReconcile(seconds: (ContinuousClock.now - started).seconds) }
         let pools = store.inputs.pools
         let request = ReconcilePassRequest(
-            pools: pools, desired: desiredCounts(), mayAct: settings.canMutate(), poolsKnown: settings.poolsKnown())
+            pools: pools, desired: desired, mayAct: settings.canMutate(), poolsKnown: settings.poolsKnown())
         var step = machine.withLock { $0.startPass(request, now: now()) }
         while true {
             report(step.reports)
