@@ -30,5 +30,8 @@ extension PoolDraft {
         targetUtilization = try source.double("scaling.targetUtilization")
         drainSeconds = try source.double("scaling.drainSeconds")
         lowerAfterSeconds = try source.double("scaling.lowerAfterSeconds")
+        serviceP95Seconds = try source.double("scaling.serviceP95Seconds")
+        arrivalWindowSeconds = try source.double("scaling.arrivalWindowSeconds")
+        lowerMarginSigmas = try source.double("scaling.lowerMarginSigmas")
     }
 }

@@ -97,6 +97,17 @@ extension PoolDraft {
             try Self.check(serviceSeconds, "scaling.serviceSeconds", positive: true) ?? s.serviceSeconds
         s.drainSeconds = try Self.check(drainSeconds, "scaling.drainSeconds", positive: true) ?? s.drainSeconds
         s.lowerAfterSeconds = try Self.check(lowerAfterSeconds, "scaling.lowerAfterSeconds") ?? s.lowerAfterSeconds
+        s.arrivalWindowSeconds =
+            try Self.check(arrivalWindowSeconds, "scaling.arrivalWindowSeconds", positive: true)
+            ?? s.arrivalWindowSeconds
+        if let lowerMarginSigmas {
+            guard lowerMarginSigmas.isFinite, lowerMarginSigmas >= 0 else {
+                throw PoolSpecError(
+                    field: "scaling.lowerMarginSigmas",
+                    reason: "must be at least 0, got \(Self.show(lowerMarginSigmas))")
+            }
+            s.lowerMarginSigmas = lowerMarginSigmas
+        }
         if let targetUtilization {
             guard targetUtilization > 0 && targetUtilization <= 1 else {
                 throw PoolSpecError(
@@ -104,6 +115,22 @@ extension PoolDraft {
                     reason: "must be above 0 and at most 1, got \(Self.show(targetUtilization))")
             }
             s.targetUtilization = targetUtilization
+        }
+        if let p95 = try Self.check(serviceP95Seconds, "scaling.serviceP95Seconds", positive: true) {
+            guard p95 >= s.serviceSeconds else {
+                throw PoolSpecError(
+                    field: "scaling.serviceP95Seconds",
+                    reason:
+                        "must be at least scaling.serviceSeconds (\(Self.show(s.serviceSeconds))), got \(Self.show(p95))"
+                )
+            }
+            guard p95 < s.latencySLOSeconds else {
+                throw PoolSpecError(
+                    field: "scaling.serviceP95Seconds",
+                    reason: "must be below scaling.latencySLOSeconds (\(Self.show(s.latencySLOSeconds))), "
+                        + "got \(Self.show(p95)): a job that long leaves no time to wait")
+            }
+            s.serviceP95Seconds = p95
         }
         return s
     }

@@ -40,6 +40,9 @@ public struct PoolDraft: Sendable, Equatable {
     public var targetUtilization: Double?
     public var drainSeconds: Double?
     public var lowerAfterSeconds: Double?
+    public var serviceP95Seconds: Double?
+    public var arrivalWindowSeconds: Double?
+    public var lowerMarginSigmas: Double?
 
     public init() {}
 }

@@ -27,6 +27,17 @@ public struct ScalingSettings: Sendable, Equatable {
     /// without a break, so a lull shorter than a pod's provisioning-plus-idle
     /// cost neither terminates pods nor pays for new ones minutes later.
     public var lowerAfterSeconds: Double = 300
+    /// The rate rule: the 95th percentile of one job's time. When set, the
+    /// pool is sized for the latency SLO (M/G/c staffing) instead of by
+    /// `targetUtilization`.
+    public var serviceP95Seconds: Double?
+    /// The rate rule: the window of the arrival-rate query (`rate(…[5m])`: 300).
+    /// A rate counted over it is noisy by √(λ/window).
+    public var arrivalWindowSeconds: Double = 300
+    /// The rate rule: the burst is lowered only when the arrival rate plus
+    /// this many standard deviations of that noise wants fewer, so a lull
+    /// that is only counting noise neither releases pods nor pays for new ones.
+    public var lowerMarginSigmas: Double = 2
 
     public init() {}
 }

@@ -18,6 +18,8 @@ struct ClosedLoop {
     private var pool: PoolSpec
     private var local: Int
     private var memory = PolicyMemory()
+    /// Set for the clairvoyant strategy, which follows it instead of the policy.
+    private var schedule: ClairvoyantSchedule?
     private var desired = 0
     private var queue: [Double] = []
     private var queueHead = 0
@@ -47,6 +49,9 @@ struct ClosedLoop {
         case .otherMode(let mode): pool.scaling.mode = mode
         case .burstOnly: local = 0
         case .localOnly: pool.maxReplicas = 0
+        case .clairvoyant:
+            let cap = ScalingPolicy.burstCap(spec: settings.pool, podPrice: Simulator.podPrice(settings))
+            schedule = ClairvoyantSchedule(trace: trace, settings: settings, local: local, cap: cap)
         case .before:
             local = 0
             price = settings.before.dollarsPerHour
@@ -94,8 +99,9 @@ struct ClosedLoop {
             }
             if now >= nextActivation { syncPodWorkers(now: now) }
             serve(until: now + 1)
-            if second % poll == 0 { decide(now: now) }
-            if second % reconcile == 0 { reconcilePass(now: now) }
+            if second % poll == 0 || schedule != nil { decide(now: now) }
+            // Local only never has a pod: its passes would list an empty account.
+            if second % reconcile == 0 && kind != .localOnly { reconcilePass(now: now) }
             for ended in runpod.interrupt(now: now, seconds: 1, random: &random) { removeWorker(podId: ended) }
             if second % 60 == 59 || second == duration - 1 {
                 sample(minute: second / 60, now: now + 1, arrivals: minuteArrivals, since: minuteCreates)
@@ -120,6 +126,9 @@ struct ClosedLoop {
         case .otherMode(let mode): "the same pool in \(mode.rawValue) mode"
         case .burstOnly: "the same policy without local servers: RunPod pods only"
         case .localOnly: "the \(local) local GPUs alone, no burst"
+        case .clairvoyant:
+            "knows the future: the pods the SLO needs at each step's arrival rate (M/G/c), created "
+                + "\(Int(schedule?.leadSeconds ?? 0)) s ahead, kept through shorter dips"
         case .before:
             "before: \(settings.before.label) at $\(String(format: "%.2f", settings.before.dollarsPerHour))/h, "
                 + "\(settings.before.interruptionsPerHour) interruptions per instance-hour"
@@ -202,6 +211,10 @@ struct ClosedLoop {
 
     /// The demand reading (Kafka lag: waiting plus in-progress jobs, and the p95) through the real policy.
     private mutating func decide(now: Double) {
+        if let schedule {
+            desired = schedule.desired(at: now)
+            return
+        }
         let date = Self.epoch.addingTimeInterval(now)
         let window = Double(min(arrivalsBySecond.count, Int(now) + 1))
         let reading = DemandReading(

@@ -16,6 +16,15 @@ public enum Distribution: Sendable, Equatable {
         }
     }
 
+    /// The 95th percentile.
+    public var p95: Double {
+        switch self {
+        case .fixed(let value): value
+        case .lognormal(_, let p95): p95
+        case .uniform(let low, let high): low + 0.95 * (high - low)
+        }
+    }
+
     /// Why the numbers cannot make a distribution, or nil.
     public var problem: String? {
         switch self {

@@ -57,6 +57,14 @@ extension SimulationReport {
             html += "<td>\(ratioText(policyDollars, bound.burstDollars))</td>"
             html += "<td class=\"text\">\(e(bound.explanation))</td></tr>\n"
         }
-        return html + "</tbody>\n</table></div>\n</section>\n"
+        html += "</tbody>\n</table></div>\n"
+        if let reference = result.strategies.first(where: { $0.name == StrategyKind.clairvoyant.name }) {
+            html += "<p id=\"clairvoyant\">The <strong>clairvoyant</strong> row of the strategy table is a reference, "
+            html +=
+                "not a bound: \(e(reference.summary)). It costs \(FixedFormat.dollars(reference.totals.burstDollars))"
+            html +=
+                "; the configured policy pays \(ratioText(policyDollars, reference.totals.burstDollars)) as much.</p>\n"
+        }
+        return html + "</section>\n"
     }
 }

@@ -39,6 +39,17 @@ public enum SimulationSummary {
                 out += "\n\(bound.name) lower bound: $\(money(bound.burstDollars)) burst; the policy pays \(ratio)"
             }
         }
+        if let reference = result.strategies.first(where: { $0.name == StrategyKind.clairvoyant.name }),
+            reference.totals.burstDollars > 0
+        {
+            let policies = result.strategies.filter { $0.name.hasPrefix("policy") }
+            let ratios = policies.map {
+                "\($0.name) \(String(format: "%.2f×", $0.totals.burstDollars / reference.totals.burstDollars))"
+            }
+            out +=
+                "\nclairvoyant schedule (knows the future, meets the SLO): $\(money(reference.totals.burstDollars)) burst; "
+            out += ratios.joined(separator: ", ")
+        }
         out +=
             "\nbreak-even: a local GPU beats renting above \(Int(result.breakEvenHoursPerMonth.rounded())) h a month\n"
         return out

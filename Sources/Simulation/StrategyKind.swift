@@ -12,10 +12,12 @@ public enum StrategyKind: Sendable, Equatable {
     case localOnly
     /// What ran before: cloud spot GPUs sized by the same policy, no local baseline.
     case before
+    /// A schedule that knows the future arrivals (`ClairvoyantSchedule`): the reference a policy is measured against.
+    case clairvoyant
 
     /// Every strategy for a pool configured with `mode`, the configured one first.
     public static func all(configured mode: ScalingMode) -> [StrategyKind] {
-        [.policy, .otherMode(mode == .queue ? .rate : .queue), .burstOnly, .localOnly, .before]
+        [.policy, .otherMode(mode == .queue ? .rate : .queue), .burstOnly, .localOnly, .before, .clairvoyant]
     }
 
     public var name: String {
@@ -25,6 +27,7 @@ public enum StrategyKind: Sendable, Equatable {
         case .burstOnly: "burst-only"
         case .localOnly: "local-only"
         case .before: "before"
+        case .clairvoyant: "clairvoyant"
         }
     }
 }

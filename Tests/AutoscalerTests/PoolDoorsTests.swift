@@ -77,6 +77,27 @@ import Testing
                 $0.scaling.orphanGraceSeconds = 120
             }),
         Case(
+            label: "rate mode sized by the SLO",
+            spec: [
+                "template": ["image": "w"],
+                "scaling": [
+                    "mode": "rate", "serviceSeconds": 10, "serviceP95Seconds": 16, "drainSeconds": 60,
+                    "lowerAfterSeconds": 300, "targetUtilization": 0.9, "lowerMarginSigmas": 1.5,
+                    "arrivalWindowSeconds": 120,
+                ],
+            ],
+            expected: spec {
+                $0.template.image = "w"
+                $0.scaling.mode = .rate
+                $0.scaling.serviceSeconds = 10
+                $0.scaling.serviceP95Seconds = 16
+                $0.scaling.drainSeconds = 60
+                $0.scaling.lowerAfterSeconds = 300
+                $0.scaling.targetUtilization = 0.9
+                $0.scaling.lowerMarginSigmas = 1.5
+                $0.scaling.arrivalWindowSeconds = 120
+            }),
+        Case(
             label: "platform variables fill the template", spec: ["template": [:]],
             defaults: PoolDefaults(templateId: "tpl", networkVolumeId: "vol", gpuTypeId: "NVIDIA L40S"),
             expected: spec {
@@ -130,6 +151,21 @@ import Testing
         Case(
             label: "orphanGraceSeconds -0.5", spec: ["template": image, "scaling": ["orphanGraceSeconds": -0.5]],
             field: "scaling.orphanGraceSeconds", reason: "must be at least 0, got -0.5"),
+        Case(
+            label: "serviceP95Seconds below the mean",
+            spec: ["template": image, "scaling": ["serviceSeconds": 10, "serviceP95Seconds": 8]],
+            field: "scaling.serviceP95Seconds", reason: "must be at least scaling.serviceSeconds (10), got 8"),
+        Case(
+            label: "serviceP95Seconds at the SLO",
+            spec: ["template": image, "scaling": ["serviceSeconds": 10, "serviceP95Seconds": 30]],
+            field: "scaling.serviceP95Seconds",
+            reason: "must be below scaling.latencySLOSeconds (30), got 30: a job that long leaves no time to wait"),
+        Case(
+            label: "lowerMarginSigmas -1", spec: ["template": image, "scaling": ["lowerMarginSigmas": -1]],
+            field: "scaling.lowerMarginSigmas", reason: "must be at least 0, got -1"),
+        Case(
+            label: "arrivalWindowSeconds 0", spec: ["template": image, "scaling": ["arrivalWindowSeconds": 0]],
+            field: "scaling.arrivalWindowSeconds", reason: "must be greater than 0, got 0"),
         Case(
             label: "no image or templateId", spec: ["template": ["gpuCount": 1]], field: "template",
             reason: "image or templateId is required (or set RUNPOD_TEMPLATE_ID)"),

@@ -218,7 +218,8 @@ def test_runpodpool_create_applies_defaults_get_and_list_across_namespaces(stand
                                "scaleDownIdleSeconds": 60, "provisionTimeoutSeconds": 600,
                                "unavailableOfferingSeconds": 180, "orphanGraceSeconds": 300,
                                "mode": "queue", "serviceSeconds": 20, "targetUtilization": 0.8,
-                               "drainSeconds": 120, "lowerAfterSeconds": 300}
+                               "drainSeconds": 120, "lowerAfterSeconds": 300, "arrivalWindowSeconds": 300,
+                               "lowerMarginSigmas": 2}
     assert "status" not in created and "unknownField" not in spec  # status ignored, unknown field pruned
     assert standin.requests("POST")[-1]["warnings"] == ['unknown field "spec.unknownField"']
     meta = created["metadata"]

@@ -48,12 +48,13 @@ def test_the_same_seed_gives_the_same_json_bytes_and_the_totals_are_printed(shor
     assert outputs[0] == outputs[1]
     result = json.loads(outputs[0])
     names = [s["name"] for s in result["strategies"]]
-    assert names == ["policy", "policy-rate", "burst-only", "local-only", "before"]
+    assert names == ["policy", "policy-rate", "burst-only", "local-only", "before", "clairvoyant"]
     policy = result["strategies"][0]["totals"]
     assert policy["creates"] > 0 and policy["burstDollars"] >= result["bounds"][0]["burstDollars"] > 0
     for strategy in names:
         assert strategy in run.stdout
     assert "fluid lower bound" in run.stdout and "break-even" in run.stdout
+    assert "clairvoyant schedule" in run.stdout
 
 
 @pytest.mark.parametrize("yaml_text, key", [

@@ -133,6 +133,9 @@ def test_the_page_names_the_trace_the_strategies_and_the_break_even(report, brow
     for bound in result["bounds"]:
         assert bound["name"] in text
     assert "break-even" in text.lower()
+    clairvoyant = next(s for s in result["strategies"] if s["name"] == "clairvoyant")
+    assert "is a reference, not a bound" in text
+    assert f"${clairvoyant['totals']['burstDollars']:,.2f}" in text, "the clairvoyant's cost is not stated"
     hours = result["breakEvenHoursPerMonth"]
     assert any(f"{n:,} hours a month" in text for n in (int(hours), int(hours) + 1)), "no break-even hours"
 

@@ -4,10 +4,11 @@ extension ReconcileMachine {
     /// Plans one pool with the pure planner and remembers its expectations.
     mutating func plan(_ spec: PoolSpec, desired: Int, now: Date) -> ([ReconcileCommand], [ReconcileReport]) {
         let pods = pass?.podsByPool[spec.id] ?? []
+        let offerings = Offering.fallbackOrder(spec.template)
         let input = ReconcileInput(
             pool: spec, desired: desired, pods: pods, listedAt: pass?.listStartedAt ?? now,
             expectations: state.expectations[spec.id] ?? [], terminating: state.terminating,
-            unavailableUntil: state.unavailableUntil, prices: prices(of: spec),
+            unavailableUntil: state.unavailableUntil, prices: prices(of: spec, offerings: offerings),
             createsBlockedUntil: state.blockedUntil, createsStopped: state.stopped(at: now), now: now)
         let plan = ReconcilePlanner.plan(input, naming: settings.naming, random: &random)
         state.expectations[spec.id] = plan.expectations
@@ -15,8 +16,7 @@ extension ReconcileMachine {
         var byStatus: [String: Int] = [:]
         let live = pods.filter { $0.phase != .terminated }
         for pod in live {
-            let known = ["PROVISIONING", "STARTING", "RUNNING", "EXITED", "ERROR"]
-            byStatus[known.contains(pod.status) ? pod.status : "OTHER", default: 0] += 1
+            byStatus[Self.knownStatuses.contains(pod.status) ? pod.status : "OTHER", default: 0] += 1
         }
         let status = PoolReconcileStatus(
             desired: desired, podsByStatus: byStatus, running: live.filter { $0.phase == .running }.count,
@@ -24,7 +24,7 @@ extension ReconcileMachine {
             stoppedReason: state.stopped(at: now), at: now)
         state.status[spec.id] = status
         var unavailable: [Offering: Bool] = [:]
-        for offering in Offering.fallbackOrder(spec.template) {
+        for offering in offerings {
             unavailable[offering] = (state.unavailableUntil[offering] ?? .distantPast) > now
         }
         var reports: [ReconcileReport] = [.planned(spec.id, status, unavailable: unavailable)]
@@ -60,10 +60,13 @@ extension ReconcileMachine {
         }
     }
 
-    /// USD per hour of one pod of each of the pool's offerings.
-    func prices(of spec: PoolSpec) -> [Offering: Double] {
+    /// RunPod statuses counted by name in the pool's status; any other is "OTHER".
+    static let knownStatuses: Set<String> = ["PROVISIONING", "STARTING", "RUNNING", "EXITED", "ERROR"]
+
+    /// USD per hour of one pod of each of the pool's offerings (`offerings`: its fallback order, when at hand).
+    func prices(of spec: PoolSpec, offerings: [Offering]? = nil) -> [Offering: Double] {
         var prices: [Offering: Double] = [:]
-        for offering in Offering.fallbackOrder(spec.template) {
+        for offering in offerings ?? Offering.fallbackOrder(spec.template) {
             if let price = state.gpuPrices[offering] { prices[offering] = price * Double(spec.template.gpuCount) }
         }
         return prices
