@@ -44,7 +44,8 @@ import Testing
     func writer(isLeader: @escaping @Sendable () -> Bool) -> PoolStatusWriter {
         let clock = self.clock
         return PoolStatusWriter(
-            client: cluster, store: store, reconciler: { [self] in reconciled.withLock { $0 } }, isLeader: isLeader,
+            client: cluster, identity: "replica-a", store: store, reconciler: { [self] in reconciled.withLock { $0 } },
+            isLeader: isLeader,
             logger: KubeFixtures.logger, now: { clock.now })
     }
 

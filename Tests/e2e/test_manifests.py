@@ -959,8 +959,12 @@ def test_a_real_kubernetes_mode_run_stays_within_rbac(tmp_path, base, examples, 
             def seen(method: str, pattern: str) -> bool:
                 return any(r["method"] == method and re.search(pattern, r["path"]) for r in api.requests())
 
+            def pods_in_status() -> int:
+                return (api.get_object("RunPodPool", "burst", "media").get("status") or {}).get("replicas", 0)
+
+            # The status is written as soon as a decision is made, before any pod: wait for one with a pod.
             wait_for(lambda: seen("PUT", r"/leases/runpod-autoscaler$") and seen("POST", r"/namespaces/media/events$")
-                     and seen("PATCH", r"/runpodpools/burst/status$"), timeout=30,
+                     and seen("PATCH", r"/runpodpools/burst/status$") and pods_in_status() >= 1, timeout=30,
                      message=lambda: f"a lease renewal, an Event and a status patch\n{output()}")
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=30) == 0, output()

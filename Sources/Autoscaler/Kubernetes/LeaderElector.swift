@@ -27,11 +27,15 @@ public final class LeaderElector: Sendable {
     private let metrics: AutoscalerMetrics?
     private let now: @Sendable () -> Date
     private let state = Mutex(State())
+    /// Told after every round who this replica follows (nil: nobody).
+    private let onObserve: (@Sendable (FollowedLeader?) -> Void)?
 
     public init(
         client: any ClusterClient, name: String, namespace: String, identity: String, settings: LeaderElectionSettings,
-        metrics: AutoscalerMetrics?, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        metrics: AutoscalerMetrics?, logger: Logger, now: @escaping @Sendable () -> Date = Date.init,
+        onObserve: (@Sendable (FollowedLeader?) -> Void)? = nil
     ) {
+        self.onObserve = onObserve
         self.client = client
         self.name = name
         self.namespace = namespace
@@ -51,10 +55,23 @@ public final class LeaderElector: Sendable {
         }
     }
 
+    /// Another replica holding the lease, and until when it is believed; nil
+    /// when this replica leads or nobody does.
+    public var followed: FollowedLeader? {
+        state.withLock { state in
+            guard let record = state.observed, let holder = record.holder, !holder.isEmpty, holder != identity else {
+                return nil
+            }
+            let validUntil = state.observedChangedAt.addingTimeInterval(Double(record.leaseDurationSeconds))
+            return validUntil > now() ? FollowedLeader(identity: holder, validUntil: validUntil) : nil
+        }
+    }
+
     /// Tries and renews every `retryPeriodSeconds` until cancelled.
     public func run() async {
         while !Task.isCancelled {
             await attempt()
+            onObserve?(followed)
             reportTransitions()
             try? await Task.sleep(for: .milliseconds(Int64(settings.retryPeriodSeconds * 1000)))
         }

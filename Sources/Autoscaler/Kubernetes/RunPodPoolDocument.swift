@@ -44,7 +44,9 @@ public enum RunPodPoolDocument {
         return .success(
             ClusterPool(
                 spec: pool, replicas: max(0, replicas ?? 0), generation: metadata["generation"].int ?? 0,
-                reference: reference))
+                reference: reference, statusPods: object["status"]["replicas"].int,
+                statusRunning: object["status"]["readyReplicas"].int,
+                published: PublishedDecisionDocument.parse(object["status"]["decision"])))
     }
 
     /// The spec's fields as written; a field of the wrong JSON type is an error

@@ -118,6 +118,17 @@ public final class PodReconciler: Sendable {
 
     /// One pass toward the desired counts the caller already read.
     private func pass(desired: [PoolID: Int]) async {
+        // Only the leader calls RunPod (one rate budget, one writer); a follower
+        // counts the pods the leader's RunPodPool status names.
+        guard settings.canMutate() else {
+            if !store.inputs.runpodPods.isEmpty {
+                store.update(now: now()) { inputs in
+                    inputs.runpodPods = [:]
+                    inputs.runpodRunning = [:]
+                }
+            }
+            return
+        }
         let started = ContinuousClock.now
         defer { metrics?.recordReconcile(seconds: (ContinuousClock.now - started).seconds) }
         let pools = store.inputs.pools

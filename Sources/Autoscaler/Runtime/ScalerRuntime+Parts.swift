@@ -11,9 +11,14 @@ extension ScalerRuntime {
         settings.leaseDurationSeconds = config.kubernetes.leaseDurationSeconds
         settings.renewDeadlineSeconds = config.kubernetes.renewDeadlineSeconds
         settings.retryPeriodSeconds = config.kubernetes.retryPeriodSeconds
+        let store = self.store
         return LeaderElector(
             client: client, name: config.kubernetes.leaseName, namespace: config.kubernetes.leaseNamespace,
-            identity: config.kubernetes.identity, settings: settings, metrics: metrics, logger: logger)
+            identity: config.kubernetes.identity, settings: settings, metrics: metrics, logger: logger,
+            onObserve: { followed in
+                guard store.inputs.followedLeader != followed else { return }
+                store.update(now: Date()) { $0.followedLeader = followed }
+            })
     }
 
     func makeClusterObserver(_ client: KubeClient) -> KubernetesObserver {

@@ -103,7 +103,8 @@ public final class ScalerRuntime: Sendable {
         services.append(BackgroundLoop(description: "PodReconciler") { await reconciler.run() })
         if let kube, let elector {
             let writer = PoolStatusWriter(
-                client: kube, store: store, reconciler: { reconciler.status }, isLeader: { elector.isLeader },
+                client: kube, identity: config.kubernetes.identity, store: store, reconciler: { reconciler.status },
+                isLeader: { elector.isLeader },
                 logger: logger)
             services.append(BackgroundLoop(description: "PoolStatusWriter") { await writer.run(every: .seconds(2)) })
         }

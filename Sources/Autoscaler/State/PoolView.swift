@@ -11,6 +11,10 @@ public struct PoolView: Sendable {
     /// The values that can be reported now.
     public var values: [ScalerMetric: Double]
     public var answers: PoolAnswers
+    /// The leader whose published decision this replica serves; nil: its own.
+    public var servedFrom: String?
+    /// Following a leader but deciding alone: why (its decision is missing or stale).
+    public var ownDecisionReason: String?
 
     /// The metric name KEDA is told for `metric` of this pool.
     public func metricName(_ metric: ScalerMetric) -> String {

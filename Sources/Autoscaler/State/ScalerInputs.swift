@@ -20,6 +20,9 @@ public struct ScalerInputs: Sendable {
     public var clusterReadAt: Date?
     /// Kubernetes mode: why the last read of the cluster failed, if it did.
     public var clusterError: String?
+    /// Kubernetes mode: another replica leads; while its published decisions
+    /// are fresh, this replica serves them and reads pods from the status.
+    public var followedLeader: FollowedLeader?
 
     public init(pools: [PoolSpec], demand: SourceStatus, local: LocalCapacity, staleAfterSeconds: Double) {
         self.pools = pools

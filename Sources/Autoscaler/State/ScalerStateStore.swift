@@ -79,6 +79,11 @@ public final class ScalerStateStore: Sendable {
     private func logChanges(from old: ScalerSnapshot, to new: ScalerSnapshot) {
         for (id, view) in new.pools {
             let before = old.pools[id]
+            if view.servedFrom != before?.servedFrom, let leader = view.servedFrom {
+                logger.info("serving the leader's decision", metadata: ["pool": "\(id)", "leader": "\(leader)"])
+            } else if let reason = view.ownDecisionReason, before?.ownDecisionReason == nil {
+                logger.warning("deciding alone", metadata: ["pool": "\(id)", "reason": "\(reason)"])
+            }
             if let decision = view.decision, before?.decision?.burst != decision.burst || before?.decision == nil {
                 logger.info(
                     "decision",

@@ -18,9 +18,39 @@ public enum SnapshotBuilder {
         var views: [PoolID: PoolView] = [:]
         var newMemory: [PoolID: PolicyMemory] = [:]
         let fresh = inputs.demand.freshReading(now: now, staleAfter: inputs.staleAfterSeconds)
+        let following = inputs.followedLeader.map { $0.validUntil > now } ?? false
         for spec in inputs.pools {
             let id = spec.id
-            let pods = inputs.runpodPods[id] ?? 0
+            let cluster = inputs.clusterPools[id]
+            if following, let published = cluster?.published,
+                published.servable(following: inputs.followedLeader, now: now, staleAfter: inputs.staleAfterSeconds)
+            {
+                // The leader's answer, so every replica gives KEDA the same one.
+                newMemory[id] = published.decision.memory
+                views[id] = PoolView(
+                    spec: spec, decision: published.decision, unavailable: nil, values: published.values,
+                    answers: answers(
+                        for: spec, decision: published.decision, unavailable: nil, values: published.values),
+                    servedFrom: published.leader)
+                continue
+            }
+            // A replica that does not call RunPod (a follower) has the pods from the leader's status.
+            let pods = inputs.runpodPods[id] ?? cluster?.statusPods ?? 0
+            let running = inputs.runpodRunning[id] ?? cluster?.statusRunning ?? 0
+            var ownDecisionReason: String?
+            var remembered = memory[id] ?? PolicyMemory()
+            if following, let leader = inputs.followedLeader {
+                if let published = cluster?.published, published.leader == leader.identity {
+                    // Stale, but its hold and idle timer are still better than starting from nothing.
+                    if memory[id] == nil { remembered = published.decision.memory }
+                    ownDecisionReason =
+                        "the decision \(leader.identity) published is "
+                        + "\(Int(now.timeIntervalSince(published.publishedAt)))s old (stale after "
+                        + "\(Int(inputs.staleAfterSeconds))s)"
+                } else {
+                    ownDecisionReason = "\(leader.identity) leads but has published no decision for this pool"
+                }
+            }
             var values: [ScalerMetric: Double] = [
                 .localAvailable: Double(inputs.local.available),
                 .runpodPods: Double(pods),
@@ -33,11 +63,11 @@ public enum SnapshotBuilder {
                 let input = PolicyInput(
                     demand: reading,
                     local: inputs.local,
-                    servingWorkers: inputs.local.available + (inputs.runpodRunning[id] ?? 0),
+                    servingWorkers: inputs.local.available + running,
                     podPricePerHour: inputs.podPrices[id],
                     now: now
                 )
-                let made = ScalingPolicy.decide(spec: spec, input: input, memory: memory[id] ?? PolicyMemory())
+                let made = ScalingPolicy.decide(spec: spec, input: input, memory: remembered)
                 decision = made
                 newMemory[id] = made.memory
                 values[.burst] = Double(made.burst)
@@ -50,7 +80,8 @@ public enum SnapshotBuilder {
             values[.runpodHeadroom] = Double(max(0, cap - pods))
             views[id] = PoolView(
                 spec: spec, decision: decision, unavailable: unavailable, values: values,
-                answers: answers(for: spec, decision: decision, unavailable: unavailable, values: values))
+                answers: answers(for: spec, decision: decision, unavailable: unavailable, values: values),
+                ownDecisionReason: ownDecisionReason)
         }
         return Output(snapshot: ScalerSnapshot(generation: generation, pools: views), memory: newMemory)
     }
