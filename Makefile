@@ -11,7 +11,7 @@ APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compil
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
-.PHONY: load bench smoke config-reference help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
+.PHONY: load bench smoke config-reference alert-rules help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
 
 help:
 	@echo "make run       build and serve the example config (demand from examples/demand.json)"
@@ -20,6 +20,7 @@ help:
 	@echo "make build     debug build"
 	@echo "make generate  regenerate Sources/ScalerProtos from proto/"
 	@echo "make lint      check formatting (swift format)"
+	@echo "make alert-rules  regenerate manifests/monitoring/prometheusrule.yaml from its rules file"
 	@echo "make load      the live load test: DURATION=300 wall seconds of a trace through real processes"
 	@echo "make bench     server CPU per GetMetrics call and memory, simulator speed (release build)"
 	@echo "make smoke     check a running deployment: GRPC=host:9090 HTTP=host:8080"
@@ -104,6 +105,10 @@ format:
 
 clean:
 	rm -rf .build .build-image .build-image-context $(VENV) run
+
+## Rewrite manifests/monitoring/prometheusrule.yaml from the plain rules file next to it.
+alert-rules:
+	python3 scripts/update-prometheus-rule.py
 
 ## Rewrite the settings tables of README.md and docs/CONFIG.md from the code.
 config-reference: build

@@ -1,6 +1,7 @@
 extension HTTPRequest {
     /// Rejects what libcurl would send verbatim but must never reach the wire: an empty or non-token method,
-    /// CR/LF in a header (header injection) or whitespace in the URL. Messages name a header, never its value.
+    /// CR/LF in a header (header injection), whitespace in the URL, or credentials (an `Authorization` header,
+    /// user info in the URL) over plain http to another machine. Messages name a header, never its value.
     func validate() throws(HTTPClientError) {
         guard !method.isEmpty, method.utf8.allSatisfy(Self.isTokenByte) else {
             throw .invalidRequest("the method is not an HTTP token")
@@ -15,6 +16,12 @@ extension HTTPRequest {
             guard !header.value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
                 throw .invalidRequest("the value of header '\(header.name)' contains control characters")
             }
+        }
+        // The last line of defence: the config checks the same rule and says which setting to change.
+        let carriesCredentials =
+            headers.contains { $0.name.lowercased() == "authorization" } || URLAuthority(url)?.hasUserInfo == true
+        if carriesCredentials, let reason = CleartextPolicy.refusal(for: url) {
+            throw .invalidRequest("refusing to send credentials: \(reason)")
         }
     }
 

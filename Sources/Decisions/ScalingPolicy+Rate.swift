@@ -73,6 +73,7 @@ extension ScalingPolicy {
         return Decision(
             thresholdActive: thresholdActive, wanted: wanted, burst: burst, reason: reason,
             memory: PolicyMemory(
-                burst: burst, lastBusyAt: queue > 0 ? input.now : memory.lastBusyAt, lowerSince: lowerSince))
+                burst: burst, lastBusyAt: queue > 0 ? input.now : memory.lastBusyAt, lowerSince: lowerSince),
+            overBudget: overBudget(spec: spec, podPrice: input.podPricePerHour, wantedBurst: wanted - local))
     }
 }

@@ -38,7 +38,8 @@ public enum ScalingPolicy {
             wanted: wanted,
             burst: burst,
             reason: reason,
-            memory: PolicyMemory(burst: burst, lastBusyAt: lastBusyAt)
+            memory: PolicyMemory(burst: burst, lastBusyAt: lastBusyAt),
+            overBudget: overBudget(spec: spec, podPrice: input.podPricePerHour, wantedBurst: wanted - local)
         )
     }
 
@@ -50,6 +51,15 @@ public enum ScalingPolicy {
             cap = min(cap, Int((budget / price).rounded(.down)))
         }
         return cap
+    }
+
+    /// How many of `wantedBurst` RunPod pods, once `maxReplicas` has capped
+    /// them, `maxCostPerHour` does not buy at the pod price: the pods the
+    /// budget cuts. 0 without a cost cap or a known price.
+    public static func overBudget(spec: PoolSpec, podPrice: Double?, wantedBurst: Int) -> Int {
+        guard let budget = spec.maxCostPerHour, let price = podPrice, price > 0 else { return 0 }
+        let affordable = Int((budget / price).rounded(.down))
+        return max(0, min(wantedBurst, max(0, spec.maxReplicas)) - affordable)
     }
 
     private static func describe(queue: Int, latency: Double, wanted: Int, local: Int, burst: Int, cap: Int) -> String {

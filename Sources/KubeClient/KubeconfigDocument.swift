@@ -1,3 +1,4 @@
+import CurlHTTP
 import Foundation
 import Yams
 
@@ -53,6 +54,12 @@ struct KubeconfigDocument {
                 throw failure("has no user \"\(userName)\" (used by context \"\(contextName)\")")
             }
             try applyUser(user, name: userName, to: &config)
+            if config.token != nil || config.tokenFile != nil,
+                let reason = CleartextPolicy.refusal(
+                    for: config.server, credential: "the bearer token of user \"\(userName)\"")
+            {
+                throw failure("cluster \"\(clusterName)\" (used by context \"\(contextName)\"): \(reason)")
+            }
         }
         return config
     }
@@ -62,7 +69,8 @@ struct KubeconfigDocument {
         guard let server = cluster["server"]?.string, !server.isEmpty else {
             throw failure("\(field) has no server")
         }
-        guard server.hasPrefix("https://") || server.hasPrefix("http://") else {
+        // Schemes are case-insensitive (RFC 3986): HTTP:// is plain http and meets the token check below.
+        guard server.lowercased().hasPrefix("https://") || server.lowercased().hasPrefix("http://") else {
             throw failure("\(field) has a server that is not an https:// URL")
         }
         if cluster["insecure-skip-tls-verify"]?.bool == true {

@@ -120,6 +120,37 @@ import Testing
         #expect(done.burst == 0)
     }
 
+    @Test func theBudgetCutIsCounted() {
+        // 101 wanted, 4 local: 97 pods, 20 after maxReplicas; 3.0 USD/h buys 4 at 0.69.
+        let cut = ScalingPolicy.decide(
+            spec: Self.spec(maxCost: 3.0), input: Self.input(queue: 1000, local: 4, price: 0.69),
+            memory: PolicyMemory())
+        #expect(cut.burst == 4 && cut.overBudget == 16)
+        let within = ScalingPolicy.decide(
+            spec: Self.spec(maxCost: 3.0), input: Self.input(queue: 42, local: 1, price: 0.69), memory: PolicyMemory())
+        #expect(within.burst == 4 && within.overBudget == 0, "4 pods at 0.69 fit exactly")
+        let unknownPrice = ScalingPolicy.decide(
+            spec: Self.spec(maxCost: 3.0), input: Self.input(queue: 1000), memory: PolicyMemory())
+        #expect(unknownPrice.overBudget == 0, "no price: the budget cuts nothing yet")
+        let noCap = ScalingPolicy.decide(
+            spec: Self.spec(), input: Self.input(queue: 1000, price: 0.69), memory: PolicyMemory())
+        #expect(noCap.overBudget == 0)
+        let killSwitch = ScalingPolicy.decide(
+            spec: Self.spec(maxReplicas: 0, maxCost: 3.0), input: Self.input(queue: 1000, price: 0.69),
+            memory: PolicyMemory())
+        #expect(killSwitch.overBudget == 0, "maxReplicas 0 wants nothing the budget could cut")
+    }
+
+    @Test func theRateRuleCountsTheBudgetCutToo() {
+        var spec = Self.spec(maxCost: 1.5)
+        spec.scaling.mode = .rate
+        var input = Self.input(queue: 0, price: 0.69)
+        input.demand.arrivalsPerSecond = 1
+        let decision = ScalingPolicy.decide(spec: spec, input: input, memory: PolicyMemory())
+        #expect(decision.burst == 2, "1.5 USD/h buys 2 pods at 0.69")
+        #expect(decision.wanted == 25 && decision.overBudget == 18, "1/s × 20 s / 0.8 = 25; 20 after maxReplicas")
+    }
+
     @Test func heldBurstStillRespectsALoweredCap() {
         let busy = ScalingPolicy.decide(
             spec: Self.spec(maxReplicas: 20), input: Self.input(queue: 195), memory: PolicyMemory())

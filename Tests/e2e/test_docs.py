@@ -6,8 +6,8 @@
 - every metric AutoscalerMetrics.swift registers is documented in docs/OPERATIONS.md,
   with its type, and OPERATIONS.md names no metric that does not exist;
 - every RunPodPool condition type and reason of PoolStatusDocument.swift is documented;
-- every YAML example in OPERATIONS.md parses, and the alert rules use only real metrics
-  (and pass `promtool check rules` where promtool is installed);
+- every YAML example in OPERATIONS.md parses; the alert rules of manifests/monitoring use only
+  real metrics, and OPERATIONS.md explains every one of them (test_alerts.py runs promtool);
 - docs/ARCHITECTURE.md names every target of Package.swift;
 - links between the docs point at files and headings that exist.
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -35,6 +34,7 @@ METRICS_SOURCE = REPO / "Sources" / "Autoscaler" / "Observability" / "Autoscaler
 CONDITIONS_SOURCE = REPO / "Sources" / "Autoscaler" / "Kubernetes" / "PoolStatusDocument.swift"
 CONFIG_KEY_SOURCE = REPO / "Sources" / "Autoscaler" / "Config" / "ConfigKey.swift"
 PACKAGE = REPO / "Package.swift"
+ALERT_RULES = REPO / "manifests" / "monitoring" / "runpod-autoscaler.rules.yaml"
 UPDATE_SCRIPT = REPO / "scripts" / "update-config-doc.py"
 BINARY = Path(os.environ.get("RPA_BINARY") or (REPO / ".build" / "debug" / "runpod-autoscaler"))
 
@@ -94,14 +94,9 @@ def yaml_blocks(text: str) -> list[str]:
     return re.findall(r"^```ya?ml\n(.*?)^```", text, re.S | re.M)
 
 
-def alert_rules(text: str) -> list[dict]:
-    rules = []
-    for block in yaml_blocks(text):
-        document = yaml.safe_load(block)
-        if isinstance(document, dict) and "groups" in document:
-            for group in document["groups"]:
-                rules.extend(group["rules"])
-    return rules
+def alert_rules() -> list[dict]:
+    document = yaml.safe_load(ALERT_RULES.read_text())
+    return [rule for group in document["groups"] for rule in group["rules"]]
 
 
 # --------------------------------------------------------------------------- #
@@ -233,37 +228,29 @@ def test_yaml_examples_parse():
                 pytest.fail(f"{doc.name}: YAML block {index} does not parse: {error}")
 
 
-def test_alert_rules_are_complete_and_use_real_metrics():
+def test_alert_rules_use_real_metrics():
     metrics = registered_metrics()
-    rules = alert_rules(OPERATIONS_DOC.read_text())
-    assert rules, "docs/OPERATIONS.md has no alert rules (a ```yaml block with groups:)"
-    names = [rule.get("alert") for rule in rules]
-    assert len(names) == len(set(names)), f"duplicate alert names: {names}"
+    rules = alert_rules()
+    assert len(rules) >= 7, f"parsed too few alert rules from {ALERT_RULES}"
     for rule in rules:
-        assert set(rule) <= {"alert", "expr", "for", "keep_firing_for", "labels", "annotations"}, rule
-        assert rule.get("alert") and rule.get("expr"), f"a rule needs alert and expr: {rule}"
-        assert rule.get("labels", {}).get("severity") in ("critical", "warning", "info"), rule["alert"]
-        assert rule.get("annotations", {}).get("summary"), f"{rule['alert']} has no summary"
         tokens = documented_metric_tokens(str(rule["expr"]))
         assert tokens, f"{rule['alert']} uses none of the autoscaler's metrics"
         unknown = [t for t in tokens if not _base_metric(t, metrics)]
         assert not unknown, f"{rule['alert']} uses metrics that do not exist: {unknown}"
-    # The situations operators asked for each have a rule.
-    for wanted in ("RunPodAutoscalerDemandStale", "RunPodPoolBudgetExceeded", "RunPodCreatesStopped",
-                   "RunPodAutoscalerNoLeader", "RunPodPodsStuckProvisioning", "RunPodCostHigh"):
-        assert wanted in names, f"no {wanted} alert"
 
 
-def test_alert_rules_pass_promtool(tmp_path):
-    promtool = shutil.which("promtool")
-    if promtool is None:
-        pytest.skip("promtool not installed (Debian: prometheus)")
-    blocks = [b for b in yaml_blocks(OPERATIONS_DOC.read_text()) if "groups:" in b]
-    for index, block in enumerate(blocks):
-        path = tmp_path / f"rules{index}.yaml"
-        path.write_text(block)
-        result = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True, timeout=60)
-        assert result.returncode == 0, f"promtool check rules:\n{result.stdout}{result.stderr}"
+def test_every_alert_is_explained():
+    names = [rule["alert"] for rule in alert_rules()]
+    section = OPERATIONS_DOC.read_text().split("## Alerts", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([A-Za-z]+)` \| (critical|warning) \| [^|]+ \| [^|]+ \|$", section, re.M)
+    documented = {name: severity for name, severity in rows}
+    missing = [n for n in names if n not in documented]
+    assert not missing, f"alerts without a row (meaning, first check) in OPERATIONS.md's Alerts: {missing}"
+    unknown = sorted(set(documented) - set(names))
+    assert not unknown, f"OPERATIONS.md explains alerts that manifests/monitoring does not have: {unknown}"
+    wrong = {r["alert"]: (documented[r["alert"]], r["labels"]["severity"]) for r in alert_rules()
+             if documented[r["alert"]] != r["labels"]["severity"]}
+    assert not wrong, f"documented severity differs from the rule (doc, rule): {wrong}"
 
 
 def test_operations_covers_what_operators_need():

@@ -56,6 +56,9 @@ CONFIG_PATH = "/etc/runpod-autoscaler/config.yaml"
 SCALER_SERVICE = "externalscaler.ExternalScaler"
 HEADLESS_ADDRESS = "runpod-autoscaler-headless.platform.svc.cluster.local:9090"
 SECRET_TEMPLATE = MANIFESTS / "runpod-secrets.template.yaml"
+MONITORING = MANIFESTS / "monitoring"
+# Prometheus' own files, not Kubernetes objects: test_alerts.py checks them with promtool.
+PROMETHEUS_FILES = {MONITORING / "runpod-autoscaler.rules.yaml", MONITORING / "rules.test.yaml"}
 PUSH_VARIANT = EXAMPLES / "scaledobject-burst-push.yaml"
 PROMETHEUS_URL = "http://prometheus-operated.monitoring:9090"
 # DESIGN.md's queries (also ConfigKey's defaults).
@@ -153,7 +156,10 @@ def required_permissions(config: dict | None = None) -> set[tuple[str, str, str,
 def test_every_yaml_file_parses():
     files = yaml_files(MANIFESTS)
     assert MANIFESTS / "kustomization.yaml" in files and POOL_CRD in files
-    for path in files:
+    assert PROMETHEUS_FILES <= set(files), "the plain Prometheus rules and their unit tests moved"
+    for path in PROMETHEUS_FILES:
+        assert isinstance(yaml.safe_load(path.read_text()), dict), path
+    for path in sorted(set(files) - PROMETHEUS_FILES):
         docs = load_documents(path)
         assert docs, f"{path} holds no document"
         for doc in docs:
@@ -307,7 +313,7 @@ KUBECTL = shutil.which("kubectl")
 def test_renderer_agrees_with_kubectl_kustomize(tmp_path):
     """Where kubectl is at hand, its kustomize renders exactly what the small renderer does."""
     overlay = write_overlay(tmp_path / "mtls", [MANIFESTS], [MTLS_COMPONENT])
-    for directory in (MANIFESTS, EXAMPLES, overlay):
+    for directory in (MANIFESTS, EXAMPLES, MONITORING, overlay):
         result = subprocess.run([KUBECTL, "kustomize", str(directory)], capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
         theirs = sorted((o for o in yaml.safe_load_all(result.stdout) if o), key=describe)

@@ -84,7 +84,9 @@ public struct ConfigKey: Sendable {
             "grpc.tls.clientCAFile", \.grpc.clientCAFile,
             "PEM CA bundle; set = clients must present a certificate (mTLS)"),
         ConfigKey("http.listen", \.http.listen, "/metrics, /healthz and /readyz listen address"),
-        ConfigKey("runpod.endpoint", \.runpod.endpoint, "RunPod REST base URL, or \"emulator\" for the built-in one"),
+        ConfigKey(
+            "runpod.endpoint", \.runpod.endpoint,
+            "RunPod REST base URL (https://; http:// only on loopback), or \"emulator\" for the built-in one"),
         ConfigKey("runpod.apiKeyFile", \.runpod.apiKeyFile, "file holding the RunPod API key (else $RUNPOD_API_KEY)"),
         ConfigKey(
             "runpod.apiKey", \.runpod.apiKey, "the RunPod API key", secret: true, legacyEnvironment: "RUNPOD_API_KEY"),

@@ -1,3 +1,4 @@
+import CurlHTTP
 import Decisions
 import Foundation
 import Yams
@@ -161,13 +162,7 @@ public enum ConfigLoader {
         try validateAddress(c.grpc.listen, key: "grpc.listen", origin: o)
         try validateAddress(c.http.listen, key: "http.listen", origin: o)
         try validateAddress(c.runpod.emulatorListen, key: "runpod.emulator.listen", origin: o)
-        if c.runpod.endpoint != "emulator" && !c.runpod.endpoint.hasPrefix("https://")
-            && !c.runpod.endpoint.hasPrefix("http://")
-        {
-            throw ConfigError(
-                origin: o, key: "runpod.endpoint",
-                reason: "expected an http(s):// URL or \"emulator\", got \"\(c.runpod.endpoint)\"")
-        }
+        try validateRunPodEndpoint(c)
         if !c.runpod.podNamePrefix.isEmpty, !ScalerMetadata.isDNSLabel(c.runpod.podNamePrefix) {
             throw ConfigError(origin: o, key: "runpod.podNamePrefix", reason: "must be lowercase [a-z0-9-]")
         }
@@ -259,6 +254,31 @@ public enum ConfigLoader {
             pools.append(pool)
         }
         return pools
+    }
+
+    /// The API key goes wherever RunPod is reached: over https, or over plain http to this machine only.
+    private static func validateRunPodEndpoint(_ c: AutoscalerConfig) throws(ConfigError) {
+        // `serve`, `check` and `pods` dial the emulator at its listen address (a wildcard as loopback); it is
+        // checked even when runpod.endpoint is not "emulator", since `main` falls back to it without a key.
+        let host = ListenAddress.dialHost(of: c.runpod.emulatorListen)
+        guard URLAuthority("http://\(host)/")?.isLoopback == true else {
+            throw ConfigError(
+                origin: c.origin, key: "runpod.emulator.listen",
+                reason:
+                    "the emulator is reached over plain http with the API key: listen on loopback (127.0.0.0/8, ::1, localhost) or a wildcard (0.0.0.0, [::]), not \(host)"
+            )
+        }
+        let endpoint = c.runpod.endpoint
+        if c.runpod.usesEmulator { return }
+        // Schemes are case-insensitive: HTTP://evil.com is plain http too.
+        guard endpoint.lowercased().hasPrefix("https://") || endpoint.lowercased().hasPrefix("http://") else {
+            throw ConfigError(
+                origin: c.origin, key: "runpod.endpoint",
+                reason: "expected an http(s):// URL or \"emulator\", got \"\(endpoint)\"")
+        }
+        if let reason = CleartextPolicy.refusal(for: endpoint, credential: "the RunPod API key") {
+            throw ConfigError(origin: c.origin, key: "runpod.endpoint", reason: reason)
+        }
     }
 
     private static func validateAddress(_ address: String, key: String, origin: String) throws(ConfigError) {

@@ -73,21 +73,51 @@ public final class AutoscalerMetrics: Sendable {
             if let decision = view.decision {
                 gauge("burst_demand", [("pool", "\(id)")], help: "RunPod pods the policy wants")
                     .set(to: Double(decision.burst))
+                gauge(
+                    "burst_over_budget", [("pool", "\(id)")],
+                    help: "RunPod pods the demand wants that maxCostPerHour does not buy at the pod price"
+                ).set(to: Double(decision.overBudget))
             }
         }
     }
 
     // MARK: Reconciler
 
-    public func recordPool(_ pool: PoolID, desired: Int, podsByStatus: [String: Int], costPerHour: Double) {
+    /// A pool's state after a reconcile pass: what it matches, what it has,
+    /// what it costs, why creates are held back and how long a pod has been starting.
+    public func recordPool(_ pool: PoolID, _ status: PoolReconcileStatus) {
         let label = "\(pool)"
-        gauge("pool_desired_pods", [("pool", label)], help: "Pods the reconciler is matching").set(to: Double(desired))
-        for status in ["PROVISIONING", "STARTING", "RUNNING", "EXITED", "ERROR", "OTHER"] {
-            gauge("pool_pods", [("pool", label), ("status", status)], help: "The pool's RunPod pods by status")
-                .set(to: Double(podsByStatus[status] ?? 0))
+        gauge("pool_desired_pods", [("pool", label)], help: "Pods the reconciler is matching")
+            .set(to: Double(status.desired))
+        for phase in ["PROVISIONING", "STARTING", "RUNNING", "EXITED", "ERROR", "OTHER"] {
+            gauge("pool_pods", [("pool", label), ("status", phase)], help: "The pool's RunPod pods by status")
+                .set(to: Double(status.podsByStatus[phase] ?? 0))
         }
         gauge("pool_cost_per_hour_dollars", [("pool", label)], help: "USD per hour of the pool's pods")
-            .set(to: costPerHour)
+            .set(to: status.costPerHour)
+        // Every reason is written, so an alert sees 0 rather than no series.
+        for reason in CreateBlock.reasons {
+            gauge(
+                "pool_creates_blocked", [("pool", label), ("reason", reason)],
+                help: "1 while the pool has fewer pods than desired and creates are held back for this reason"
+            ).set(to: status.block?.reason == reason ? 1 : 0)
+        }
+        gauge(
+            "pool_oldest_pending_pod_age_seconds", [("pool", label)],
+            help: "Age of the pool's oldest pod not yet RUNNING (0: none)"
+        ).set(to: status.oldestPendingSeconds)
+    }
+
+    /// Pods with our prefix whose pool no longer exists, as last listed.
+    public func setOrphanPods(_ count: Int) {
+        gauge("orphan_pods", help: "Pods with this autoscaler's prefix whose pool no longer exists, as last listed")
+            .set(to: Double(count))
+    }
+
+    /// Whether RunPod refused the account (401, 403 or 402) and creates are stopped.
+    public func setCreatesStopped(_ stopped: Bool) {
+        gauge("runpod_creates_stopped", help: "1 while creates are stopped because RunPod answered 401, 403 or 402")
+            .set(to: stopped ? 1 : 0)
     }
 
     public func recordCreation(pool: PoolID, offering: Offering, result: String) {

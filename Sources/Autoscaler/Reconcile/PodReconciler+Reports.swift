@@ -11,9 +11,10 @@ extension PodReconciler {
     private func report(_ report: ReconcileReport) {
         switch report {
         case .planned(let pool, let status, let unavailable):
-            metrics?.recordPool(
-                pool, desired: status.desired, podsByStatus: status.podsByStatus, costPerHour: status.costPerHour)
+            metrics?.recordPool(pool, status)
             for (offering, skipped) in unavailable { metrics?.setOfferingUnavailable(offering, skipped) }
+        case .orphans(let count):
+            metrics?.setOrphanPods(count)
         case .summary(let pool, let summary):
             logger.info("reconcile", metadata: ["pool": "\(pool)", "plan": "\(summary)"])
         case .created(let pool, let name, let id, let offering):

@@ -135,8 +135,17 @@ public final class PodReconciler: Sendable {
         let request = ReconcilePassRequest(
             pools: pools, desired: desired, mayAct: settings.canMutate(), poolsKnown: settings.poolsKnown())
         var step = machine.withLock { $0.startPass(request, now: now()) }
+        // A pool is re-planned within a pass after a no-capacity answer: its
+        // gauges show the pass's last plan, never a plan the pass overtook.
+        var lastPlans: [PoolID: ReconcileReport] = [:]
+        defer {
+            report(Array(lastPlans.values))
+            let stopped = machine.withLock { $0.state.stopped(at: now()) != nil }
+            metrics?.setCreatesStopped(stopped)
+        }
         while true {
-            report(step.reports)
+            for item in step.reports { if case .planned(let pool, _, _) = item { lastPlans[pool] = item } }
+            report(step.reports.filter { if case .planned = $0 { false } else { true } })
             guard let command = step.command else { return }
             let event = await perform(command, pools: pools)
             step = machine.withLock { $0.handle(event, now: now()) }

@@ -16,7 +16,7 @@ public struct RunPodConnection: Sendable {
     public init(config: AutoscalerConfig, emulatorPort: Int? = nil, metrics: AutoscalerMetrics? = nil) {
         let runpod = config.runpod
         if runpod.usesEmulator {
-            let host = ListenAddress.host(of: runpod.emulatorListen)
+            let host = ListenAddress.dialHost(of: runpod.emulatorListen)
             let port = emulatorPort.map(String.init) ?? String(ListenAddress.port(of: runpod.emulatorListen))
             baseURL = "http://\(host):\(port)"
         } else {

@@ -11,6 +11,20 @@ public enum CreateBlock: Sendable, Equatable, CustomStringConvertible {
     /// The next pod would pass `maxCostPerHour`.
     case budget(used: Double, limit: Double)
 
+    /// Every value of ``reason``, so each can be reported as 0 while it does not apply.
+    public static let reasons = ["stopped", "paused", "lost_answer", "no_capacity", "budget"]
+
+    /// The case as a metric label value (`runpod_autoscaler_pool_creates_blocked{reason}`).
+    public var reason: String {
+        switch self {
+        case .stopped: "stopped"
+        case .paused: "paused"
+        case .lostAnswer: "lost_answer"
+        case .noCapacity: "no_capacity"
+        case .budget: "budget"
+        }
+    }
+
     public var description: String {
         switch self {
         case .stopped(let reason): "creates stopped: \(reason)"

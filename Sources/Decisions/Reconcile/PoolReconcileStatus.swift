@@ -31,4 +31,12 @@ public struct PoolReconcileStatus: Sendable, Equatable {
         self.stoppedReason = stoppedReason
         self.at = at
     }
+
+    /// Seconds since the oldest of the pool's pods that is not RUNNING yet
+    /// (PROVISIONING, STARTING or a status this version does not know) was
+    /// created, as of `at`; 0 when there is none. Pods without a creation
+    /// time are left out: their age is unknown.
+    public var oldestPendingSeconds: Double {
+        pods.filter { $0.phase == .pending }.compactMap(\.createdAt).map { max(0, at.timeIntervalSince($0)) }.max() ?? 0
+    }
 }

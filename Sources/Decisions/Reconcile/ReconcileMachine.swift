@@ -176,6 +176,8 @@ public struct ReconcileMachine: Sendable {
             state.orphanFirstSeen[orphan.id] = listedAt
         }
         var reports: [ReconcileReport] = []
+        // Until the pools are known every pod would look like an orphan.
+        if pass.request.poolsKnown { reports.append(.orphans(count: pass.orphans.count)) }
         if pass.request.mayAct {
             for spec in pass.request.pools {
                 if let desired = pass.request.desired[spec.id] {

@@ -16,10 +16,12 @@ public enum ReconcileReport: Sendable, Equatable {
     case wouldSend(ReconcileCommand)
     case listFailed(ReconcileFailure)
     case catalogFailed(ReconcileFailure)
+    /// The pods a list showed with our prefix whose pool no longer exists (not
+    /// terminated); reported after every list once the pools are known.
+    case orphans(count: Int)
     /// Creates stopped for the account (reported once per stop).
     case accountStopped(reason: String)
     /// The pass ended after a list: per pool, pods that are not terminated,
     /// pods RUNNING, and the price of one pod of the first offering.
     case passFinished(pods: [PoolID: Int], running: [PoolID: Int], prices: [PoolID: Double])
-
 }
