@@ -8,8 +8,8 @@ struct RunPodAutoscalerCommand: AsyncParsableCommand {
         abstract: "KEDA external scaler for RunPod GPU burst capacity.",
         version: BuildInfo.version,
         subcommands: [
-            ServeCommand.self, CheckCommand.self, PodsCommand.self, EmulatorCommand.self, VersionCommand.self,
-            ConfigReferenceCommand.self, SimulateCommand.self,
+            ServeCommand.self, CheckCommand.self, PodsCommand.self, DrainCommand.self, EmulatorCommand.self,
+            VersionCommand.self, ConfigReferenceCommand.self, SimulateCommand.self,
         ]
     )
 
