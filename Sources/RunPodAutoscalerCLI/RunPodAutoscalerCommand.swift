@@ -15,6 +15,8 @@ struct RunPodAutoscalerCommand: AsyncParsableCommand {
 
     /// `serve` catches SIGTERM and SIGINT before anything else runs (even
     /// argument parsing), so a stop at any moment of start-up is a clean stop.
+    /// Before this line the two are blocked (CGRPCShim's pre-init function,
+    /// for `serve` only): one sent earlier waits, it is not lost.
     static func main() async {
         if CommandLine.arguments.dropFirst().first == "serve" { StopSignals.install(ServeCommand.stop) }
         await main(nil)
