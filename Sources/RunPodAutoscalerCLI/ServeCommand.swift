@@ -5,7 +5,16 @@ import KubeClient
 
 /// `serve`: the scaler, the reconciler and (in Kubernetes mode) the cluster observers, until SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve KEDA's external scaler API.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve KEDA's external scaler API.",
+        discussion: """
+            Runs until SIGTERM or SIGINT, which stop it cleanly at any moment, also during start-up.
+
+            Exit codes:
+              0  stopped by SIGTERM or SIGINT, every part shut down
+              1  a part could not run: a listen address in use (the log names it)
+              2  invalid configuration, or a part could not be built (TLS files)
+            """)
 
     /// SIGTERM and SIGINT, caught from the first moment of the process (see
     /// `RunPodAutoscalerCommand.main`), off the cooperative pool: a stop during

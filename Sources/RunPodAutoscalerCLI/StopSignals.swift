@@ -8,6 +8,9 @@ import Foundation
 /// (async-signal-safe), a dedicated thread reads it and fires the relay. The
 /// handler replaces the default action in one call, so no signal that comes
 /// after `install` is lost or kills the process, whichever thread receives it.
+/// For `serve` both signals are blocked from the first instruction
+/// (CGRPCShim's pre-init function); `install` unblocks them once the handler
+/// is in, and one that came meanwhile is delivered to it then.
 enum StopSignals {
     nonisolated(unsafe) private static var writeEnd: Int32 = -1
 
@@ -22,6 +25,7 @@ enum StopSignals {
         }
         signal(SIGTERM, handler)
         signal(SIGINT, handler)
+        defer { unblock() }
         Thread.detachNewThread {
             var byte: UInt8 = 0
             while true {
@@ -35,5 +39,14 @@ enum StopSignals {
                 }
             }
         }
+    }
+
+    /// Lets SIGTERM and SIGINT through on this (the main) thread again.
+    private static func unblock() {
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     }
 }

@@ -1,6 +1,7 @@
 import Autoscaler
 import Foundation
 import KubeClient
+import Primitives
 import Synchronization
 import TestSupport
 import Testing
@@ -81,5 +82,41 @@ import Testing
         #expect(runs.withLock { $0 } == 2)
         #expect(stored["spec"]["replicas"] == 5)
         #expect(cluster.verbs == [.get, .update, .get, .update])
+    }
+
+    @Test func finalizersHoldADeletedObjectUntilTheLastOneGoes() async throws {
+        var pool = KubeFixtures.runPodPool("media", "burst")
+        pool["metadata"]["finalizers"] = ["example.com/a", "example.com/b"]
+        cluster.put(pool, in: Self.pools)
+        let held = try #require(cluster.delete(at: Self.burst))
+        #expect(held["metadata"]["deletionTimestamp"] == .string(RFC3339Timestamp.seconds(KubeFixtures.t0)))
+        #expect(held["metadata"]["deletionGracePeriodSeconds"] == 0)
+        #expect(cluster.delete(at: Self.burst)?["metadata"]["resourceVersion"] == held["metadata"]["resourceVersion"])
+
+        // No finalizer may be added while it is being deleted; an update cannot clear the timestamp either.
+        var grow = held
+        grow["metadata"]["finalizers"] = ["example.com/a", "example.com/b", "example.com/c"]
+        let refused = await #expect(throws: KubeError.self) { try await cluster.update(Self.burst, grow) }
+        #expect(refused?.status == 422 && refused?.kind == .invalid)
+        #expect(refused?.message.contains("no new finalizers can be added if the object is being deleted") == true)
+        var clear = held
+        clear["metadata"]["deletionTimestamp"] = nil
+        clear["metadata"]["finalizers"] = ["example.com/a"]
+        let one = try await cluster.update(Self.burst, clear)
+        #expect(!one["metadata"]["deletionTimestamp"].isNull && one["metadata"]["finalizers"] == ["example.com/a"])
+
+        // The last one removed (a merge patch here): the object is gone.
+        let last = try await cluster.mergePatch(Self.burst, ["metadata": ["finalizers": []]])
+        #expect(last["metadata"]["name"] == "burst")
+        #expect(cluster.object(at: Self.burst) == nil)
+        let gone = await #expect(throws: KubeError.self) { try await cluster.get(Self.burst) }
+        #expect(gone?.kind == .notFound)
+    }
+
+    @Test func anObjectWithoutFinalizersIsDeletedAtOnce() {
+        cluster.put(KubeFixtures.runPodPool("media", "burst"), in: Self.pools)
+        #expect(cluster.delete(at: Self.burst) == nil)
+        #expect(cluster.object(at: Self.burst) == nil)
+        #expect(cluster.delete(at: Self.burst) == nil, "deleting nothing is nothing")
     }
 }

@@ -272,4 +272,64 @@ import Testing
         fresh.advance(1)
         #expect(terminates(fresh.pass(desired: 0)) == ["x"])
     }
+
+    func drained(_ reports: [ReconcileReport]) -> [PoolID] {
+        reports.compactMap { if case .poolDrained(let pool) = $0 { pool } else { nil } }
+    }
+
+    @Test func aDeletedPoolLosesEveryPodAtOnceThenIsReportedDrained() {
+        var rig = Rig()
+        rig.pass(desired: 3)
+        rig.advance(5)
+        rig.reports = []
+        // Deleted while the HPA still asks for 3, or while there is no decision: every pod goes now.
+        for desired in [3, nil] as [Int?] {
+            var again = rig
+            let calls = again.pass(desired: desired, deleting: [rig.pool.id])
+            #expect(terminates(calls).count == 3)
+            #expect(calls.allSatisfy { if case .terminate(_, _, _, .poolDeleted) = $0 { true } else { !$0.mutates } })
+            #expect(drained(again.reports).isEmpty, "the pass's list still showed the pods")
+            again.advance(5)
+            again.reports = []
+            #expect(again.pass(desired: desired, deleting: [rig.pool.id]) == [.listPods])
+            #expect(drained(again.reports) == [rig.pool.id])
+        }
+        // Without the deletion nothing is reported.
+        rig.pass(desired: 3)
+        #expect(drained(rig.reports).isEmpty)
+    }
+
+    @Test func aDeletedPoolIsNotDrainedWhileALostCreateMayStillAppear() {
+        var rig = Rig()
+        rig.lostCreatesMakePods = false
+        rig.fail(.create, .answerLost)
+        rig.pass(desired: 1)
+        #expect(rig.live.isEmpty)
+        rig.reports = []
+        // The next list is within the lost answer's grace: the pod may still show up.
+        rig.pass(desired: 1, deleting: [rig.pool.id])
+        #expect(drained(rig.reports).isEmpty)
+        rig.advance(5)
+        rig.pass(desired: 1, deleting: [rig.pool.id])
+        #expect(drained(rig.reports) == [rig.pool.id], "a later list proves the create made nothing")
+    }
+
+    @Test func followersNeverReportADeletedPoolDrained() {
+        var rig = Rig()
+        rig.pass(desired: 0, mayAct: false, deleting: [rig.pool.id])
+        #expect(drained(rig.reports).isEmpty)
+    }
+
+    @Test func aDryRunKeepsADeletedPoolsPods() {
+        var rig = Rig()
+        rig.pass(desired: 2)
+        var dry = Rig(dryRun: true)
+        dry.pods = rig.pods
+        let calls = dry.pass(desired: 2, deleting: [rig.pool.id])
+        #expect(terminates(calls).isEmpty && dry.live.count == 2)
+        #expect(
+            dry.reports.filter { if case .wouldSend(.terminate(_, _, _, .poolDeleted)) = $0 { true } else { false } }
+                .count == 2)
+        #expect(drained(dry.reports).isEmpty)
+    }
 }

@@ -63,7 +63,7 @@ extension InMemoryCluster {
                     message: "\(Self.qualified(path)) \"\(name)\" is invalid: metadata.resourceVersion: "
                         + "Invalid value: 0x0: must be specified for an update")
             }
-            return Self.write(object, over: old, at: path, state: &state)
+            return try Self.write(object, over: old, at: path, verb: .update, state: &state)
         }
     }
 
@@ -79,7 +79,7 @@ extension InMemoryCluster {
             {
                 throw Self.conflict(path, verb: .mergePatch)
             }
-            return Self.write(Self.merge(patch, into: old), over: old, at: path, state: &state)
+            return try Self.write(Self.merge(patch, into: old), over: old, at: path, verb: .mergePatch, state: &state)
         }
     }
 
@@ -133,8 +133,11 @@ extension InMemoryCluster {
     }
 
     /// Stores `new` over `old` at `path` (the update rules shared by PUT and PATCH) and returns it; a write that
-    /// changes nothing keeps the resourceVersion.
-    static func write(_ new: JSONValue, over old: JSONValue, at path: ResourcePath, state: inout State) -> JSONValue {
+    /// changes nothing keeps the resourceVersion. Finalizers as the API server has them: an object being deleted
+    /// takes no new finalizer (422), and once its last one is removed it is deleted (the answer is its last state).
+    static func write(
+        _ new: JSONValue, over old: JSONValue, at path: ResourcePath, verb: Verb, state: inout State
+    ) throws(KubeError) -> JSONValue {
         var result: JSONValue
         if path.subresource == "status" {
             result = old
@@ -142,9 +145,32 @@ extension InMemoryCluster {
             if new["status"].isNull { result.removeValue(forKey: "status") }
         } else {
             result = new
-            for field in ["uid", "creationTimestamp", "generation", "namespace", "name"] {
+            // An update can never set, change or remove the deletion timestamp.
+            for field in [
+                "uid", "creationTimestamp", "generation", "namespace", "name", "deletionTimestamp",
+                "deletionGracePeriodSeconds",
+            ] {
                 result["metadata"][field] = old["metadata"][field]
                 if old["metadata"][field].isNull { result["metadata"].removeValue(forKey: field) }
+            }
+            if !old["metadata"]["deletionTimestamp"].isNull {
+                let before = Set((old["metadata"]["finalizers"].array ?? []).compactMap(\.string))
+                let added = (result["metadata"]["finalizers"].array ?? []).compactMap(\.string).filter {
+                    !before.contains($0)
+                }
+                if !added.isEmpty {
+                    let shown = added.map { "\"\($0)\"" }.joined(separator: ", ")
+                    throw apiError(
+                        verb, path, status: 422, reason: "Invalid",
+                        message: "\(qualified(path)) \"\(path.name ?? "")\" is invalid: metadata.finalizers: "
+                            + "Forbidden: no new finalizers can be added if the object is being deleted, found new "
+                            + "finalizers []string{\(shown)}")
+                }
+                if (result["metadata"]["finalizers"].array ?? []).isEmpty {
+                    state.resourceVersion += 1
+                    state.objects[key(path)] = nil
+                    return result
+                }
             }
             if hasStatusSubresource(path) {
                 result["status"] = old["status"]

@@ -11,7 +11,8 @@ import Synchronization
 /// nothing keeps it, as etcd does); an update or patch carrying a stale resourceVersion fails with the 409
 /// ``KubeError/Kind/conflict`` the real client throws; a create of an existing name fails with
 /// ``KubeError/Kind/alreadyExists``; lists filter by label selector and by `field=value`/`field!=value` field
-/// selectors; writes to `status` change only `status`, and writes to the main resource of a custom resource (or a
+/// selectors; finalizers hold a deleted object (``delete(at:)``) until an update removes the last one, and none may
+/// be added meanwhile; writes to `status` change only `status`, and writes to the main resource of a custom resource (or a
 /// Pod, Node or Namespace) never change it; custom resources get a `metadata.generation` that moves with their
 /// spec and refuse an update without a resourceVersion. Errors carry the status, reason and message shape the real
 /// client gives (`PUT /apis/...: Operation cannot be fulfilled on ...`).
@@ -56,6 +57,28 @@ public final class InMemoryCluster: Sendable {
                 object["metadata"]["generation"] = 1
             }
             return Self.commit(object, at: Self.key(collection.named(name)), in: &state)
+        }
+    }
+
+    /// Deletes the object at `path` as the API server does, without recording a call (the test plays `kubectl
+    /// delete`): an object with finalizers gets a `deletionTimestamp` (now) and `deletionGracePeriodSeconds` 0 and
+    /// stays until an update removes its last finalizer; one without is removed at once.
+    /// - Returns: The object still stored (being deleted), or nil when it is gone or never was.
+    @discardableResult
+    public func delete(at path: ResourcePath) -> JSONValue? {
+        let date = now()
+        return state.withLock { state -> JSONValue? in
+            let key = Self.key(path)
+            guard var object = state.objects[key] else { return nil }
+            guard !(object["metadata"]["finalizers"].array ?? []).isEmpty else {
+                state.resourceVersion += 1
+                state.objects[key] = nil
+                return nil
+            }
+            guard object["metadata"]["deletionTimestamp"].isNull else { return object }
+            object["metadata"]["deletionTimestamp"] = .string(Self.timestamp(date))
+            object["metadata"]["deletionGracePeriodSeconds"] = 0
+            return Self.commit(object, at: key, in: &state)
         }
     }
 

@@ -368,6 +368,60 @@ def test_missing_objects_are_404(standin, api):
     expect_error(404, "NotFound", co.get_namespaced_custom_object, GROUP, VERSION, "media", PLURAL, "real")
 
 
+def test_finalizers_hold_a_deleted_object_until_the_last_one_is_removed(standin, api):
+    """As the apiserver: a delete of an object with finalizers sets deletionTimestamp (grace 0 for a custom
+    resource) and keeps it; no finalizer may be added then, and an update cannot clear the timestamp; removing
+    the last finalizer (by merge patch or by update) completes the deletion."""
+    co = custom(api)
+    args = (GROUP, VERSION, "media", PLURAL, "held")
+    body = pool("held")
+    body["metadata"]["finalizers"] = ["example.com/a", "example.com/b"]
+    co.create_namespaced_custom_object(GROUP, VERSION, "media", PLURAL, body)
+    _, code, _ = co.delete_namespaced_custom_object_with_http_info(*args)
+    assert code == 202, "accepted, not done"
+    held = co.get_namespaced_custom_object(*args)
+    meta = held["metadata"]
+    assert meta["deletionGracePeriodSeconds"] == 0 and meta["finalizers"] == ["example.com/a", "example.com/b"]
+    dt.datetime.strptime(meta["deletionTimestamp"], "%Y-%m-%dT%H:%M:%SZ")
+    co.delete_namespaced_custom_object(*args)
+    again = co.get_namespaced_custom_object(*args)
+    assert again["metadata"]["deletionTimestamp"] == meta["deletionTimestamp"], "a second delete changes nothing"
+    assert again["metadata"]["resourceVersion"] == meta["resourceVersion"]
+
+    grow = json.loads(json.dumps(held))
+    grow["metadata"]["finalizers"].append("example.com/c")
+    status = expect_error(422, "Invalid", co.replace_namespaced_custom_object, *args, grow)
+    assert status["details"]["causes"] == [{
+        "reason": "FieldValueForbidden", "field": "metadata.finalizers",
+        "message": 'Forbidden: no new finalizers can be added if the object is being deleted, found new '
+                   'finalizers []string{"example.com/c"}'}]
+    assert status["message"].startswith('RunPodPool.gpuburst.io "held" is invalid: metadata.finalizers: Forbidden')
+    expect_error(422, "Invalid", co.patch_namespaced_custom_object, *args,
+                 {"metadata": {"finalizers": ["example.com/a", "example.com/z"]}})
+
+    cleared = json.loads(json.dumps(held))
+    cleared["metadata"].pop("deletionTimestamp")
+    cleared["metadata"]["finalizers"] = ["example.com/b"]
+    one = co.replace_namespaced_custom_object(*args, cleared)
+    assert one["metadata"]["deletionTimestamp"] == meta["deletionTimestamp"], "an update keeps the timestamp"
+    assert one["metadata"]["finalizers"] == ["example.com/b"]
+
+    last = co.patch_namespaced_custom_object(*args, {"metadata": {"finalizers": None}})
+    assert last["metadata"]["name"] == "held" and not last["metadata"].get("finalizers")
+    expect_error(404, "NotFound", co.get_namespaced_custom_object, *args)
+    assert standin.get_object("RunPodPool", "held", "media") is None
+
+    # The last finalizer removed by an update (read-modify-write) completes a deletion too.
+    body = pool("by-update")
+    body["metadata"]["finalizers"] = ["example.com/a"]
+    co.create_namespaced_custom_object(GROUP, VERSION, "media", PLURAL, body)
+    co.delete_namespaced_custom_object(GROUP, VERSION, "media", PLURAL, "by-update")
+    read = co.get_namespaced_custom_object(GROUP, VERSION, "media", PLURAL, "by-update")
+    read["metadata"]["finalizers"] = []
+    co.replace_namespaced_custom_object(GROUP, VERSION, "media", PLURAL, "by-update", read)
+    expect_error(404, "NotFound", co.get_namespaced_custom_object, GROUP, VERSION, "media", PLURAL, "by-update")
+
+
 @pytest.mark.parametrize("spec, field, reason", [
     ({"template": {"gpuCount": 0}}, "spec.template.gpuCount", "FieldValueInvalid"),
     ({"template": {"clouds": ["SPOT"]}}, "spec.template.clouds[0]", "FieldValueNotSupported"),

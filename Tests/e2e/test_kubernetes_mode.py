@@ -4,8 +4,9 @@ emulator and two `serve` replicas.
 A lag increase flows through the scaler's metric to a /scale write (the test plays the
 HPA) and to RunPod pods; local A100 occupancy lowers the burst; RunPodPool status shows
 the truth; exactly one replica reconciles, and when it is SIGKILLed the other takes over
-within 20 s with no duplicate pod. Every object the autoscaler stored validates against
-Kubernetes' schemas and the project's CRD.
+within 20 s with no duplicate pod. Deleting a RunPodPool terminates its pods, and the object
+(held by the autoscaler's finalizer) goes only once RunPod lists none of them. Every object the
+autoscaler stored validates against Kubernetes' schemas and the project's CRD.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import kubernetes_validate
 import pytest
 import yaml
 from kubernetes import client
+from kubernetes.client.exceptions import ApiException
 
 from kube_standin import StandIn
 from kube_standin.tls import make_tls_material
@@ -37,6 +39,7 @@ TEST_TOKEN = "kube-e2e-test-admin-token"       # the test's own client (user tes
 CRD = Path(__file__).resolve().parents[2] / "manifests" / "runpodpool-crd.yaml"
 CRD_SCHEMA = yaml.safe_load(CRD.read_text())["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
 GROUP, VERSION, PLURAL = "gpuburst.io", "v1alpha1", "runpodpools"
+FINALIZER = "gpuburst.io/runpod-pods"
 EMULATOR_YAML = """
 provisioningSeconds: 1
 startingSeconds: 1
@@ -68,6 +71,9 @@ def leader_gauge(scaler: Scaler) -> float | None:
     return float(match.group(1)) if match else None
 
 
+_request_log_started = False
+
+
 @pytest.fixture
 def cluster(tmp_path):
     tls = make_tls_material(tmp_path / "tls")
@@ -85,7 +91,10 @@ def cluster(tmp_path):
     # What the autoscaler asked of the API server, for the RBAC check in test_manifests.py.
     log = os.environ.get("RPA_KUBE_REQUEST_LOG")
     if log:
-        with open(log, "w") as f:
+        global _request_log_started
+        # One log per pytest run: the first test of the run starts it, the others add to it.
+        with open(log, "a" if _request_log_started else "w") as f:
+            _request_log_started = True
             for request in api_server.request_log:
                 if request.get("user") == "runpod-autoscaler":
                     f.write(json.dumps({k: request.get(k) for k in ("method", "path", "query", "raw_query",
@@ -212,4 +221,69 @@ def test_lag_to_scale_to_pods_with_two_replicas_and_a_failover(tmp_path, cluster
         for scaler in (a, b):
             if scaler is not None:
                 scaler.close()
+        emulator.close()
+
+
+def test_deleting_a_pool_terminates_its_pods_before_the_object_goes(tmp_path, cluster):
+    """`kubectl delete runpodpool burst` cannot leak pods: the API server keeps the object (deletionTimestamp set)
+    while the autoscaler's finalizer is on it; the leader terminates the pool's pods at once and removes the
+    finalizer only when RunPod lists none, and the object then goes. Sampled all along: never gone with pods left."""
+    api_server, kubeconfig, api = cluster
+    custom = client.CustomObjectsApi(api)
+    custom.create_namespaced_custom_object(GROUP, VERSION, "media", PLURAL, {
+        "apiVersion": f"{GROUP}/{VERSION}", "kind": "RunPodPool", "metadata": {"name": "burst"},
+        "spec": {"replicas": 3, "maxReplicas": 5, "template": {"image": "ghcr.io/example/media-gpu-worker:1"}}})
+    emulator = Emulator(tmp_path, EMULATOR_YAML)
+    scaler = None
+    try:
+        config = {
+            "runpod": {"endpoint": emulator.base, "reconcileSeconds": 0.5, "podNamePrefix": "k8s"},
+            "kubernetes": {"enabled": True, "kubeconfig": str(kubeconfig), "pollSeconds": 0.5,
+                           "leaderElection": {"leaseName": "runpod-autoscaler", "namespace": "platform",
+                                              "identity": "only", "retryPeriodSeconds": 0.5}},
+        }
+        scaler = Scaler(tmp_path / "only", config=config, pools=[], env={"RUNPOD_API_KEY": API_KEY})
+        scaler.config.pop("pools")
+        scaler.start()
+
+        def pool():
+            try:
+                return custom.get_namespaced_custom_object(GROUP, VERSION, "media", PLURAL, "burst")
+            except ApiException as e:
+                assert e.status == 404, e
+                return None
+        wait_for(lambda: FINALIZER in (pool()["metadata"].get("finalizers") or []), timeout=20,
+                 message=lambda: f"the finalizer\n{scaler.output()}")
+        wait_for(lambda: len(emulator.live_pods()) == 3, timeout=20, message=lambda: f"3 pods\n{scaler.output()}")
+
+        # Slow terminates (1 s each) leave time to see the deleted object wait for them.
+        emulator.admin("POST", "/admin/faults", {"kind": "slow", "operations": ["delete"], "delaySeconds": 1})
+        custom.delete_namespaced_custom_object(GROUP, VERSION, "media", PLURAL, "burst")
+        held = pool()
+        assert held["metadata"]["deletionTimestamp"] and FINALIZER in held["metadata"]["finalizers"]
+        samples = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            current, pods = pool(), len(emulator.live_pods())
+            samples.append((current is not None, pods))
+            assert current is not None or pods == 0, f"the object went with {pods} pods left"
+            if current is None:
+                break
+            time.sleep(0.1)
+        assert samples[-1] == (False, 0), f"the object is still there\n{scaler.output()}"
+        assert any(present and pods > 0 for present, pods in samples), "the object was held while pods remained"
+        events = client.CoreV1Api(api).list_namespaced_event("media").items
+        deleted = [e for e in events if e.reason == "PodTerminated" and e.message.endswith(": pool_deleted")]
+        assert len(deleted) == 3, [e.message for e in events]
+        # The autoscaler's own writes: the finalizer added and removed by read-modify-write (get, then update).
+        writes = [r for r in api_server.requests(path_regex=r"/runpodpools/burst$") if r["user"] == "runpod-autoscaler"]
+        assert {r["method"] for r in writes} == {"GET", "PUT"}, writes
+        puts = [r for r in writes if r["method"] == "PUT" and r["status"] == 200]
+        assert FINALIZER in puts[0]["body"]["metadata"]["finalizers"]
+        assert FINALIZER not in (puts[-1]["body"]["metadata"].get("finalizers") or [])
+        assert len(puts) == 2, "added once, removed once"
+        assert scaler.stop(signal.SIGTERM) == 0
+    finally:
+        if scaler is not None:
+            scaler.close()
         emulator.close()

@@ -124,6 +124,9 @@ def required_calls(config: dict | None = None) -> set[Call]:
     calls = {
         # KubernetesObserver.readOnce: client.list(.runPodPools(namespace: nil))
         Call("gpuburst.io", "runpodpools", "list", CLUSTER_WIDE),
+        # PoolFinalizer.addMissing / release: client.modify(<pool>), a get then an update, in the pool's namespace
+        Call("gpuburst.io", "runpodpools", "get", ANY_NAMESPACE),
+        Call("gpuburst.io", "runpodpools", "update", ANY_NAMESPACE),
         # PoolStatusWriter.writeOnce: client.mergePatch(<pool>/status) in the pool's namespace
         Call("gpuburst.io", "runpodpools/status", "patch", ANY_NAMESPACE),
         # PoolEventRecorder -> KubeClient.recordEvent: POST an Event in the pool's namespace,
@@ -802,7 +805,8 @@ def test_required_permissions_and_rules_match_both_ways(base):
     for call in (Call("", "nodes", "get", CLUSTER_WIDE, "a100-1"), Call("", "pods", "watch", CLUSTER_WIDE),
                  Call("", "secrets", "list", CLUSTER_WIDE), Call("", "pods", "delete", "media", "p"),
                  Call("gpuburst.io", "runpodpools/scale", "update", "media", "burst"),
-                 Call("gpuburst.io", "runpodpools", "update", "media", "burst"),
+                 Call("gpuburst.io", "runpodpools", "patch", "media", "burst"),
+                 Call("gpuburst.io", "runpodpools", "delete", "media", "burst"),
                  Call("coordination.k8s.io", "leases", "update", "media", "runpod-autoscaler"),
                  Call("coordination.k8s.io", "leases", "update", NAMESPACE, "someone-elses-lease"),
                  Call("coordination.k8s.io", "leases", "delete", NAMESPACE, "runpod-autoscaler")):
@@ -852,6 +856,8 @@ def check_observed_calls(base: list[dict], observed: list, source: str) -> None:
 
 def test_request_log_check_catches_refused_and_unused(tmp_path, base):
     ours = [("GET", "/apis/gpuburst.io/v1alpha1/runpodpools", None),
+            ("GET", "/apis/gpuburst.io/v1alpha1/namespaces/media/runpodpools/burst", None),
+            ("PUT", "/apis/gpuburst.io/v1alpha1/namespaces/media/runpodpools/burst", None),
             ("GET", "/api/v1/nodes?labelSelector=gpu-type%3Dlocal", None),
             ("GET", "/api/v1/pods", "fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed"),
             ("PATCH", "/apis/gpuburst.io/v1alpha1/namespaces/media/runpodpools/burst/status", None),
@@ -970,12 +976,15 @@ def test_a_real_kubernetes_mode_run_stays_within_rbac(tmp_path, base, examples, 
 
             # The status is written as soon as a decision is made, before any pod: wait for one with a pod.
             wait_for(lambda: seen("PUT", r"/leases/runpod-autoscaler$") and seen("POST", r"/namespaces/media/events$")
-                     and seen("PATCH", r"/runpodpools/burst/status$") and pods_in_status() >= 1, timeout=30,
-                     message=lambda: f"a lease renewal, an Event and a status patch\n{output()}")
+                     and seen("PATCH", r"/runpodpools/burst/status$") and seen("PUT", r"/runpodpools/burst$")
+                     and pods_in_status() >= 1, timeout=30,
+                     message=lambda: f"a lease renewal, an Event, a status patch and the finalizer\n{output()}")
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=30) == 0, output()
         assert "ignoring a RunPodPool" not in output()
-        assert api.get_object("RunPodPool", "burst", "media")["status"]["replicas"] >= 1
+        stored = api.get_object("RunPodPool", "burst", "media")
+        assert stored["status"]["replicas"] >= 1
+        assert stored["metadata"]["finalizers"] == ["gpuburst.io/runpod-pods"]
         assert api.validate_all() == []
     finally:
         if proc is not None and proc.poll() is None:

@@ -16,7 +16,23 @@ public struct ClusterPool: Sendable, Equatable {
     public var statusRunning: Int?
     /// `status.decision`: what the leader last decided and served.
     public var published: PublishedDecision?
+    /// `metadata.finalizers`, ours (`PoolFinalizer.name`) and others'.
+    public var finalizers: [String] = []
+    /// `metadata.deletionTimestamp` is set: the object is being deleted and
+    /// stays until its finalizers are removed.
+    public var deleting = false
+
+    /// `metadata.uid`: tells a re-created pool of the same name from the one read.
+    public var uid: String? { reference["metadata"]["uid"].string }
 
     /// Pods the reconciler should have: `spec.replicas` clamped to `maxReplicas`.
     public var desired: Int { max(0, min(replicas, spec.maxReplicas)) }
+
+    /// The pods the reconciler works toward: none at all (nil, hold) until the
+    /// pool carries our finalizer, so deleting it can never leak a pod, and 0
+    /// once it is being deleted. A dry run creates nothing and needs no finalizer.
+    public func reconcileDesired(dryRun: Bool) -> Int? {
+        if deleting { return 0 }
+        return dryRun || finalizers.contains(PoolFinalizer.name) ? desired : nil
+    }
 }

@@ -41,12 +41,14 @@ public enum RunPodPoolDocument {
             "kind": .string(object["kind"].string ?? kind),
             "metadata": ["name": .string(name), "namespace": .string(namespace), "uid": metadata["uid"]],
         ]
-        return .success(
-            ClusterPool(
-                spec: pool, replicas: max(0, replicas ?? 0), generation: metadata["generation"].int ?? 0,
-                reference: reference, statusPods: object["status"]["replicas"].int,
-                statusRunning: object["status"]["readyReplicas"].int,
-                published: PublishedDecisionDocument.parse(object["status"]["decision"])))
+        var cluster = ClusterPool(
+            spec: pool, replicas: max(0, replicas ?? 0), generation: metadata["generation"].int ?? 0,
+            reference: reference, statusPods: object["status"]["replicas"].int,
+            statusRunning: object["status"]["readyReplicas"].int,
+            published: PublishedDecisionDocument.parse(object["status"]["decision"]))
+        cluster.finalizers = (metadata["finalizers"].array ?? []).compactMap(\.string)
+        cluster.deleting = !metadata["deletionTimestamp"].isNull
+        return .success(cluster)
     }
 
     /// The spec's fields as written; a field of the wrong JSON type is an error

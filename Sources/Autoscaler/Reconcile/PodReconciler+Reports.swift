@@ -68,6 +68,8 @@ extension PodReconciler {
             logger.warning("cannot read the GPU catalog; keeping the last prices", metadata: ["error": "\(failure)"])
         case .accountStopped(let reason):
             logger.error("RunPod refused the account; creates stopped", metadata: ["reason": "\(reason)"])
+        case .poolDrained(let pool):
+            logger.debug("deleted pool has no pods left", metadata: ["pool": "\(pool)"])
         case .passFinished(let pods, let running, let prices):
             store.update(now: now()) { inputs in
                 inputs.runpodPods = pods

@@ -23,6 +23,11 @@ public final class PodReconciler: Sendable {
         public var poolsKnown: @Sendable () -> Bool = { true }
         /// Scale actions worth recording (Kubernetes Events).
         public var onEvent: (@Sendable (PoolEvent) -> Void)?
+        /// Pools being deleted (Kubernetes mode): their pods go at once.
+        public var deleting: @Sendable () -> Set<PoolID> = { [] }
+        /// A deleted pool has nothing left at RunPod (its finalizer may go);
+        /// awaited before the pass goes on.
+        public var onPoolDrained: (@Sendable (PoolID) async -> Void)?
 
         public init(naming: PodNaming) {
             self.naming = naming
@@ -133,7 +138,8 @@ public final class PodReconciler: Sendable {
         defer { metrics?.recordReconcile(seconds: (ContinuousClock.now - started).seconds) }
         let pools = store.inputs.pools
         let request = ReconcilePassRequest(
-            pools: pools, desired: desired, mayAct: settings.canMutate(), poolsKnown: settings.poolsKnown())
+            pools: pools, desired: desired, mayAct: settings.canMutate(), poolsKnown: settings.poolsKnown(),
+            deleting: settings.deleting())
         var step = machine.withLock { $0.startPass(request, now: now()) }
         // A pool is re-planned within a pass after a no-capacity answer: its
         // gauges show the pass's last plan, never a plan the pass overtook.
@@ -146,6 +152,7 @@ public final class PodReconciler: Sendable {
         while true {
             for item in step.reports { if case .planned(let pool, _, _) = item { lastPlans[pool] = item } }
             report(step.reports.filter { if case .planned = $0 { false } else { true } })
+            for case .poolDrained(let pool) in step.reports { await settings.onPoolDrained?(pool) }
             guard let command = step.command else { return }
             let event = await perform(command, pools: pools)
             step = machine.withLock { $0.handle(event, now: now()) }

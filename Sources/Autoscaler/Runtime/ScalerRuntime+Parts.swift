@@ -36,7 +36,14 @@ extension ScalerRuntime {
 
     /// Standalone: desired is the policy's burst. Kubernetes mode: desired is
     /// spec.replicas (written by the HPA through /scale) and only the leader acts.
-    func makeReconciler(_ runpod: RunPodConnection, kube: KubeClient?, elector: LeaderElector?) -> PodReconciler {
+    func makeFinalizer(_ kube: KubeClient, elector: LeaderElector) -> PoolFinalizer {
+        PoolFinalizer(
+            client: kube, store: store, isLeader: { elector.isLeader }, dryRun: config.dryRun, logger: logger)
+    }
+
+    func makeReconciler(
+        _ runpod: RunPodConnection, kube: KubeClient?, elector: LeaderElector?, finalizer: PoolFinalizer?
+    ) -> PodReconciler {
         var settings = PodReconciler.Settings(naming: PodNaming(prefix: config.runpod.podNamePrefix))
         settings.interval = .milliseconds(Int64(config.runpod.reconcileSeconds * 1000))
         settings.dryRun = config.dryRun
@@ -49,7 +56,10 @@ extension ScalerRuntime {
             settings.canMutate = { elector.isLeader }
             settings.onEvent = { recorder.record($0) }
             settings.poolsKnown = { [store] in store.inputs.clusterReadAt != nil }
-            desired = { [store] spec, _ in store.inputs.clusterPools[spec.id]?.desired }
+            settings.deleting = { [store] in Set(store.inputs.clusterPools.filter(\.value.deleting).keys) }
+            settings.onPoolDrained = { pool in await finalizer?.release(pool) }
+            let dryRun = config.dryRun
+            desired = { [store] spec, _ in store.inputs.clusterPools[spec.id]?.reconcileDesired(dryRun: dryRun) }
         }
         return PodReconciler(
             provider: runpod.client, store: store, metrics: metrics, settings: settings, logger: logger,

@@ -80,7 +80,8 @@ public final class ScalerRuntime: Sendable {
             runpod.shutdown()
         }
         let elector = kube.map { makeElector($0) }
-        let reconciler = makeReconciler(runpod, kube: kube, elector: elector)
+        let finalizer = kube.flatMap { kube in elector.map { makeFinalizer(kube, elector: $0) } }
+        let reconciler = makeReconciler(runpod, kube: kube, elector: elector, finalizer: finalizer)
         metrics.setLeader(elector == nil)
 
         // Start order; the group stops them in reverse.
@@ -107,6 +108,9 @@ public final class ScalerRuntime: Sendable {
                 isLeader: { elector.isLeader },
                 logger: logger)
             services.append(BackgroundLoop(description: "PoolStatusWriter") { await writer.run(every: .seconds(2)) })
+        }
+        if let finalizer {
+            services.append(BackgroundLoop(description: "PoolFinalizer") { await finalizer.run(every: .seconds(1)) })
         }
         services.append(makeEndpoints(reconciler))
         services.append(

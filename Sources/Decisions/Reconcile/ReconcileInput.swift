@@ -20,12 +20,14 @@ public struct ReconcileInput: Sendable {
     public var createsBlockedUntil: Date?
     /// 401/403/402: why creates are stopped; nil when they are not.
     public var createsStopped: String?
+    /// The pool is being deleted: its pods go with reason `poolDeleted`.
+    public var deleting: Bool
     public var now: Date
 
     public init(
         pool: PoolSpec, desired: Int, pods: [ObservedPod], listedAt: Date, expectations: [CreateExpectation] = [],
         terminating: Set<String> = [], unavailableUntil: [Offering: Date] = [:], prices: [Offering: Double],
-        createsBlockedUntil: Date? = nil, createsStopped: String? = nil, now: Date
+        createsBlockedUntil: Date? = nil, createsStopped: String? = nil, deleting: Bool = false, now: Date
     ) {
         self.pool = pool
         self.desired = desired
@@ -37,6 +39,7 @@ public struct ReconcileInput: Sendable {
         self.prices = prices
         self.createsBlockedUntil = createsBlockedUntil
         self.createsStopped = createsStopped
+        self.deleting = deleting
         self.now = now
     }
 }

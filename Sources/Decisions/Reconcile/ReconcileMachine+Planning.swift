@@ -5,11 +5,13 @@ extension ReconcileMachine {
     mutating func plan(_ spec: PoolSpec, desired: Int, now: Date) -> ([ReconcileCommand], [ReconcileReport]) {
         let pods = pass?.podsByPool[spec.id] ?? []
         let offerings = Offering.fallbackOrder(spec.template)
+        let deleting = pass?.request.deleting.contains(spec.id) ?? false
         let input = ReconcileInput(
             pool: spec, desired: desired, pods: pods, listedAt: pass?.listStartedAt ?? now,
             expectations: state.expectations[spec.id] ?? [], terminating: state.terminating,
             unavailableUntil: state.unavailableUntil, prices: prices(of: spec, offerings: offerings),
-            createsBlockedUntil: state.blockedUntil, createsStopped: state.stopped(at: now), now: now)
+            createsBlockedUntil: state.blockedUntil, createsStopped: state.stopped(at: now), deleting: deleting,
+            now: now)
         let plan = ReconcilePlanner.plan(input, naming: settings.naming, random: &random)
         state.expectations[spec.id] = plan.expectations
 
@@ -29,6 +31,8 @@ extension ReconcileMachine {
         }
         var reports: [ReconcileReport] = [.planned(spec.id, status, unavailable: unavailable)]
         if !plan.actions.isEmpty || plan.block != nil { reports += summarize(spec.id, plan.summary) }
+        // Nothing listed and no create that may still appear: a deleted pool's pods are all gone.
+        if deleting && live.isEmpty && plan.expectations.isEmpty { reports.append(.poolDrained(spec.id)) }
 
         let commands = plan.actions.map { action -> ReconcileCommand in
             switch action {

@@ -180,7 +180,10 @@ public struct ReconcileMachine: Sendable {
         if pass.request.poolsKnown { reports.append(.orphans(count: pass.orphans.count)) }
         if pass.request.mayAct {
             for spec in pass.request.pools {
-                if let desired = pass.request.desired[spec.id] {
+                if pass.request.deleting.contains(spec.id) {
+                    // Deleted: every pod goes now, whatever was asked before.
+                    pass.work.append(.plan(spec, desired: 0, attempt: 0))
+                } else if let desired = pass.request.desired[spec.id] {
                     pass.work.append(.plan(spec, desired: desired, attempt: 0))
                 } else {
                     let live = (pass.podsByPool[spec.id] ?? []).filter { $0.phase != .terminated }.count

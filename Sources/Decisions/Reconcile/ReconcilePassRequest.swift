@@ -9,11 +9,18 @@ public struct ReconcilePassRequest: Sendable, Equatable {
     /// Whether the set of pools is known (Kubernetes mode: the cluster was read);
     /// until then no pod is treated as an orphan.
     public var poolsKnown: Bool
+    /// Pools being deleted (Kubernetes mode: deletionTimestamp set): desired 0
+    /// whatever `desired` says, and `poolDrained` once nothing of theirs is left.
+    public var deleting: Set<PoolID>
 
-    public init(pools: [PoolSpec], desired: [PoolID: Int], mayAct: Bool = true, poolsKnown: Bool = true) {
+    public init(
+        pools: [PoolSpec], desired: [PoolID: Int], mayAct: Bool = true, poolsKnown: Bool = true,
+        deleting: Set<PoolID> = []
+    ) {
         self.pools = pools
         self.desired = desired
         self.mayAct = mayAct
         self.poolsKnown = poolsKnown
+        self.deleting = deleting
     }
 }

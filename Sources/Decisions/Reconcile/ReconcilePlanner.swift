@@ -101,8 +101,9 @@ public enum ReconcilePlanner {
                 if price(of: a) != price(of: b) { return price(of: a) > price(of: b) }
                 return (a.createdAt ?? .distantPast) > (b.createdAt ?? .distantPast)
             }
+            let reason: TerminationReason = input.deleting ? .poolDeleted : .scaleDown
             for pod in ordered where counted > target || cost > budget + 1e-9 {
-                actions.append(.terminate(podId: pod.id, name: pod.name, reason: .scaleDown))
+                actions.append(.terminate(podId: pod.id, name: pod.name, reason: reason))
                 counted -= 1
                 cost -= price(of: pod)
                 terminated += 1

@@ -24,4 +24,8 @@ public enum ReconcileReport: Sendable, Equatable {
     /// The pass ended after a list: per pool, pods that are not terminated,
     /// pods RUNNING, and the price of one pod of the first offering.
     case passFinished(pods: [PoolID: Int], running: [PoolID: Int], prices: [PoolID: Double])
+    /// A pool being deleted has nothing left: this pass's list shows none of
+    /// its pods and no create of it may still appear. Its finalizer may go.
+    case poolDrained(PoolID)
+
 }

@@ -8,4 +8,6 @@ public enum TerminationReason: String, Sendable, Hashable, CaseIterable {
     case provisionTimeout = "provision_timeout"
     /// Its pool no longer exists.
     case orphan
+    /// Its RunPodPool is being deleted (the finalizer waits for it).
+    case poolDeleted = "pool_deleted"
 }

@@ -55,12 +55,13 @@ struct MachineRig {
     @discardableResult
     mutating func pass(
         desired: Int?, pools: [PoolSpec]? = nil, mayAct: Bool = true, poolsKnown: Bool = true,
-        permitted: (ReconcileCommand) -> Bool = { _ in true }
+        deleting: Set<PoolID> = [], permitted: (ReconcileCommand) -> Bool = { _ in true }
     ) -> [ReconcileCommand] {
         let pools = pools ?? [pool]
         var wanted: [PoolID: Int] = [:]
         if let desired { wanted[pool.id] = desired }
-        let request = ReconcilePassRequest(pools: pools, desired: wanted, mayAct: mayAct, poolsKnown: poolsKnown)
+        let request = ReconcilePassRequest(
+            pools: pools, desired: wanted, mayAct: mayAct, poolsKnown: poolsKnown, deleting: deleting)
         var step = machine.startPass(request, now: now)
         var made: [ReconcileCommand] = []
         reports += step.reports

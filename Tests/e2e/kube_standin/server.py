@@ -720,6 +720,14 @@ class StandIn:
                         meta[f] = old_meta[f]
                     else:
                         meta.pop(f, None)
+                if old_meta.get("deletionTimestamp"):  # ValidateObjectMetaUpdate: none while being deleted
+                    added = [f for f in meta.get("finalizers") or [] if f not in (old_meta.get("finalizers") or [])]
+                    if added:
+                        shown = ", ".join(json.dumps(f) for f in added)
+                        raise ApiError.invalid(rt.kind, rt.group, name, [{
+                            "reason": "FieldValueForbidden", "field": "metadata.finalizers",
+                            "message": "Forbidden: no new finalizers can be added if the object is being deleted, "
+                                       f"found new finalizers []string{{{shown}}}"}])
                 meta.pop("managedFields", None)
                 meta.pop("selfLink", None)
                 meta["namespace"] = old_meta.get("namespace")
