@@ -15,14 +15,7 @@ public enum DrainReport {
                 String(format: "%.2f", target.costPerHour), target.result(dryRun: dryRun).description,
             ])
         }
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        var out = ""
-        for row in rows {
-            out +=
-                zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
-        }
-        return out + summary(targets, outcome: outcome, dryRun: dryRun) + "\n"
+        return TextTable.render(rows) + summary(targets, outcome: outcome, dryRun: dryRun) + "\n"
     }
 
     static func summary(_ targets: [DrainTarget], outcome: DrainOutcome, dryRun: Bool) -> String {

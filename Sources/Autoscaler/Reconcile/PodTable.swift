@@ -19,13 +19,7 @@ public enum PodTable {
                 pod.createdAt.map { age(now.timeIntervalSince($0)) } ?? "-", pod.name,
             ])
         }
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        var out = ""
-        for row in rows {
-            out +=
-                zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
-        }
+        var out = TextTable.render(rows)
         out += "\(rows.count - 1) pods, \(String(format: "%.2f", total)) USD/h\n"
         return out
     }

@@ -1,5 +1,6 @@
 import RunPodAPI
 import Synchronization
+import TestSupport
 
 @testable import Autoscaler
 

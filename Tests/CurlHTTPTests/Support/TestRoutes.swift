@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TestSupport
 
 /// What `/echo` saw, sent back as JSON.
 struct Echo: Codable {

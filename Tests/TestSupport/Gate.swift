@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Holds handlers until the test opens it. Open once, open for good.
-final class Gate: Sendable {
+/// Holds whoever waits (a handler, a call in flight) until the test opens it. Open once, open for good.
+public final class Gate: Sendable {
     private struct State {
         var isOpen = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -9,7 +9,9 @@ final class Gate: Sendable {
 
     private let state = Mutex(State())
 
-    func wait() async {
+    public init() {}
+
+    public func wait() async {
         await withCheckedContinuation { continuation in
             let passNow = state.withLock { state in
                 if state.isOpen { return true }
@@ -20,7 +22,7 @@ final class Gate: Sendable {
         }
     }
 
-    func open() {
+    public func open() {
         let waiters = state.withLock { state in
             state.isOpen = true
             defer { state.waiters = [] }
