@@ -21,6 +21,8 @@ public final class PodReconciler: Sendable {
         /// Whether the set of pools is known (Kubernetes mode: the cluster was
         /// read); until then no pod is treated as an orphan.
         public var poolsKnown: @Sendable () -> Bool = { true }
+        /// RunPod calls per minute, all pools together, when answers carry no `RateLimit` headers.
+        public var requestsPerMinute = 60
         /// Scale actions worth recording (Kubernetes Events).
         public var onEvent: (@Sendable (PoolEvent) -> Void)?
 
@@ -59,6 +61,7 @@ public final class PodReconciler: Sendable {
         var machineSettings = ReconcileMachine.Settings(naming: settings.naming)
         machineSettings.dryRun = settings.dryRun
         machineSettings.orphanGraceSeconds = settings.orphanGraceSeconds
+        machineSettings.requestsPerMinute = settings.requestsPerMinute
         machine = Mutex(ReconcileMachine(settings: machineSettings))
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -128,7 +131,8 @@ public final class PodReconciler: Sendable {
             report(step.reports)
             guard let command = step.command else { return }
             let event = await perform(command, pools: pools)
-            step = machine.withLock { $0.handle(event, now: now()) }
+            let reading = provider.rateLimit.map(\.reading)
+            step = machine.withLock { $0.handle(event, rateLimit: reading, now: now()) }
         }
     }
 

@@ -21,5 +21,8 @@ public enum ReconcileReport: Sendable, Equatable {
     /// The pass ended after a list: per pool, pods that are not terminated,
     /// pods RUNNING, and the price of one pod of the first offering.
     case passFinished(pods: [PoolID: Int], running: [PoolID: Int], prices: [PoolID: Double])
+    /// The request budget at the end of a pass: calls left, and calls it could not cover (by operation label:
+    /// `list`, `catalog`, `create`, `delete`), which wait for a later pass.
+    case budget(remaining: Int, deferred: [String: Int])
 
 }
