@@ -38,6 +38,16 @@ import Testing
         #expect(budget.available(at: t0.addingTimeInterval(2)) == 1)
     }
 
+    @Test func aCallCountsFromItsAnswer() {
+        var budget = RequestBudget(limit: 1)
+        let sent = budget.spend(at: t0)
+        #expect(sent)
+        // A slow answer: the service may have counted the call as late as this.
+        budget.settle(at: t0.addingTimeInterval(3))
+        #expect(budget.available(at: t0.addingTimeInterval(60)) == 0)
+        #expect(budget.available(at: t0.addingTimeInterval(63)) == 1)
+    }
+
     @Test func a429StopsEveryCallUntilRetryAfter() {
         var budget = RequestBudget(limit: 60)
         budget.refused(retryAfterSeconds: 30, at: t0)

@@ -58,6 +58,12 @@ import Testing
     @Test func theLimitIsReadFromTheConfigFile() throws {
         #expect(try EmulatorConfiguration.load(yaml: "rateLimitPerMinute: 60\n", origin: "t").rateLimitPerMinute == 60)
         #expect(try EmulatorConfiguration.load(yaml: "rateLimitPerMinute: 0\n", origin: "t").rateLimitPerMinute == nil)
+        let short = try EmulatorConfiguration.load(
+            yaml: "rateLimitPerMinute: 60\nrateLimitWindowSeconds: 6\n", origin: "t")
+        #expect(short.rateLimitWindowSeconds == 6)
+        #expect(
+            RateLimitWindow(limit: 60, windowSeconds: short.rateLimitWindowSeconds).policyHeader
+                == #""default";q=60;w=6"#)
         #expect(throws: EmulatorConfigurationError.self) {
             try EmulatorConfiguration.load(yaml: "rateLimitPerMinute: -1\n", origin: "t")
         }

@@ -86,6 +86,7 @@ public struct ReconcileMachine: Sendable {
     /// - Parameter rateLimit: the answer's `RateLimit` headers, when it had them: the budget follows them.
     public mutating func handle(_ event: ReconcileEvent, rateLimit: RateLimitReading? = nil, now: Date) -> ReconcileStep
     {
+        state.budget?.settle(at: now)
         if let rateLimit { state.budget?.observe(rateLimit) }
         guard pass != nil else { return ReconcileStep(command: nil) }
         let command = pass?.inFlight

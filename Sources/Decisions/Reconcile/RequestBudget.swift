@@ -49,6 +49,14 @@ public struct RequestBudget: Sendable, Equatable {
         return true
     }
 
+    /// The call in flight was answered at `now`: from here on it counts from its answer, not from when it was
+    /// sent. The service counted it somewhere in between, so a window measured from the answer never ends
+    /// before the service's does.
+    public mutating func settle(at now: Date) {
+        guard let last = sent.indices.last, sent[last] < now else { return }
+        sent[last] = now
+    }
+
     /// The service's own count: what is left, and when its window resets (and the policy, when given).
     public mutating func observe(_ reading: RateLimitReading) {
         if let lastReadingAt, reading.observedAt <= lastReadingAt { return }

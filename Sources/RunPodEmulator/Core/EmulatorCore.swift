@@ -24,7 +24,9 @@ struct EmulatorCore: Sendable {
             capacity: configuration.capacity, provisioningSeconds: configuration.provisioningSeconds,
             startingSeconds: configuration.startingSeconds, seed: configuration.seed)
         faults = FaultInjector(rules: configuration.faults.filter { ($0.count ?? 1) >= 1 }, seed: configuration.seed)
-        rateLimit = configuration.rateLimitPerMinute.map { RateLimitWindow(limit: $0) }
+        rateLimit = configuration.rateLimitPerMinute.map {
+            RateLimitWindow(limit: $0, windowSeconds: configuration.rateLimitWindowSeconds)
+        }
     }
 
     /// Answers one `/v2` call: clock first, then the quota (RunPod counts every call of a key), then the key,
