@@ -39,6 +39,9 @@ public final class PodReconciler: Sendable {
     let now: @Sendable () -> Date
     private let desired: @Sendable (PoolSpec, ScalerSnapshot) -> Int?
     private let machine: Mutex<ReconcileMachine>
+    /// When the client saw the rate-limit reading last handed to the machine: an answer without headers
+    /// leaves the client's reading as it was, and it must not count twice.
+    private let lastReadingSeen = Mutex<Date?>(nil)
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
 
@@ -131,9 +134,19 @@ public final class PodReconciler: Sendable {
             report(step.reports)
             guard let command = step.command else { return }
             let event = await perform(command, pools: pools)
-            let reading = provider.rateLimit.map(\.reading)
+            let reading = freshReading()
             step = machine.withLock { $0.handle(event, rateLimit: reading, now: now()) }
         }
+    }
+
+    /// The client's rate-limit reading if the last answer brought a new one, timed on this reconciler's clock.
+    private func freshReading() -> RateLimitReading? {
+        guard let latest = provider.rateLimit else { return nil }
+        let isNew = lastReadingSeen.withLock { seen in
+            defer { seen = latest.observedAt }
+            return seen != latest.observedAt
+        }
+        return isNew ? latest.reading(at: now()) : nil
     }
 
     /// Makes one RunPod call and describes its answer as an event.
