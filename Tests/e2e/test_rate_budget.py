@@ -58,8 +58,9 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             state = self.emulator.request("GET", "/admin/state", key=None).json
-            live = sum(1 for p in state["pods"] if p["status"] != "TERMINATED")
-            self.samples.append((time.monotonic(), {**state["calls"], "live": live,
+            live = [p["name"] for p in state["pods"] if p["status"] != "TERMINATED"]
+            by_pool = {pool: sum(1 for n in live if n.startswith(f"rpa-media-{pool}-")) for pool in ("a", "b")}
+            self.samples.append((time.monotonic(), {**state["calls"], "live": len(live), **by_pool,
                                                     "rateLimited": state["rateLimited"]}))
             time.sleep(0.05)
 
@@ -74,14 +75,18 @@ def emulator(tmp_path):
     emu.close()
 
 
-def test_a_scale_up_to_100_pods_goes_at_the_quotas_pace_without_a_429(tmp_path, emulator):
-    base = f"http://127.0.0.1:{emulator.port}"
-    pool = {
-        "name": "burst", "namespace": "media", "maxReplicas": PODS, "maxCostPerHour": 1000.0,
+def pool_config(name: str, max_replicas: int) -> dict:
+    return {
+        "name": name, "namespace": "media", "maxReplicas": max_replicas, "maxCostPerHour": 1000.0,
         "template": {"image": "ghcr.io/example/media-gpu-worker:1", "gpuTypeIds": [ADA], "clouds": ["SECURE"]},
         "scaling": {"jobsPerWorker": 10, "activationQueueDepth": 5, "latencySLOSeconds": 30,
                     "scaleDownIdleSeconds": 600},
     }
+
+
+def test_a_scale_up_to_100_pods_goes_at_the_quotas_pace_without_a_429(tmp_path, emulator):
+    base = f"http://127.0.0.1:{emulator.port}"
+    pool = pool_config("burst", PODS)
     scaler = Scaler(
         tmp_path / "serve",
         # The configured budget is RunPod's documented 60 a minute; the emulator's headers replace it.
@@ -134,3 +139,30 @@ def test_a_scale_up_to_100_pods_goes_at_the_quotas_pace_without_a_429(tmp_path, 
                 if line.startswith('runpod_autoscaler_runpod_budget_deferred_total{op="create"}')]
     assert deferred and float(deferred[0].split()[-1]) > 0, metrics
     assert "runpod_autoscaler_runpod_budget_remaining " in metrics
+
+
+def test_two_pools_share_a_short_budget_fairly(tmp_path, emulator):
+    base = f"http://127.0.0.1:{emulator.port}"
+    scaler = Scaler(
+        tmp_path / "serve",
+        config={"runpod": {"endpoint": base, "reconcileSeconds": RECONCILE, "requestsPerMinute": 60}},
+        pools=[pool_config("a", PODS // 2), pool_config("b", PODS // 2)], queue_depth=0,
+        env={"RUNPOD_API_KEY": API_KEY},
+    )
+    with Sampler(emulator) as sampler:
+        scaler.start()
+        try:
+            wait_for(lambda: sampler.latest().get("list", 0) >= 2, timeout=20, message="the first lists")
+            scaler.set_demand(2000)  # both pools read the same queue: 50 pods each
+            wait_for(lambda: sampler.latest().get("live", 0) >= PODS, timeout=60,
+                     message=lambda: f"{PODS} pods, have {sampler.latest()}\n{scaler.output()[-3000:]}")
+        finally:
+            scaler.close()
+        final = sampler.latest()
+
+    assert final["rateLimited"] == 0, final
+    assert (final["a"], final["b"]) == (PODS // 2, PODS // 2), final
+    # Round robin: while the budget holds creates back, neither pool runs ahead of the other.
+    gaps = [abs(sample["a"] - sample["b"]) for _, sample in sampler.samples]
+    assert max(gaps) <= 2, f"the pools drifted apart by {max(gaps)} pods"
+    assert any(0 < sample["a"] < PODS // 2 for _, sample in sampler.samples), "the scale-up was never seen mid-way"
