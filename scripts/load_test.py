@@ -477,8 +477,9 @@ def serve_config(prometheus_url: str, emulator_url: str, speed: float) -> dict:
     return {
         "grpc": {"listen": "127.0.0.1:0"},
         "http": {"listen": "127.0.0.1:0"},
+        # No rate budget to speak of: the run is time-compressed, and simulate has no quota either.
         "runpod": {"endpoint": emulator_url, "podNamePrefix": POD_PREFIX, "reconcileSeconds": RECONCILE,
-                   "timeoutSeconds": 5},
+                   "timeoutSeconds": 5, "requestsPerMinute": 100000},
         "demand": {
             "source": "prometheus", "pollSeconds": POLL, "staleAfterSeconds": 10,
             "prometheus": {

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Synchronization
 
 /// A client for RunPod's REST v2 API: pods, pod actions and the GPU catalog.
 ///
@@ -13,6 +14,7 @@ public final class RunPodClient: Sendable {
     private let credential: BearerCredential
     private let http: HTTPClient
     private let onRequest: RequestObserver?
+    private let latestRateLimit = Mutex<RunPodRateLimit?>(nil)
 
     /// Creates a client.
     /// - Parameters:
@@ -31,6 +33,10 @@ public final class RunPodClient: Sendable {
         self.http = http
         self.onRequest = onRequest
     }
+
+    /// The rate-limit headers of the latest answer that had them, success or error: what the key has left.
+    /// RunPod counts every call of a key, so the latest answer speaks for all of them.
+    public var rateLimit: RunPodRateLimit? { latestRateLimit.withLock { $0 } }
 
     /// Sends one request and returns the response if its status is 2xx; any other status, or no response,
     /// throws the mapped ``RunPodError``.
@@ -61,8 +67,14 @@ public final class RunPodClient: Sendable {
             )
         }
         report(operation, code: String(response.status), since: start, clock: clock)
+        let now = Date()
+        let rateLimit = RunPodRateLimit.parse(header: response.header, now: now)
+        if let rateLimit { latestRateLimit.withLock { $0 = rateLimit } }
         guard (200..<300).contains(response.status) else {
-            throw RunPodErrorMapping.error(for: response, operation: operation, now: Date(), redact: credential.redact)
+            var error = RunPodErrorMapping.error(
+                for: response, operation: operation, now: now, redact: credential.redact)
+            error.rateLimit = rateLimit
+            throw error
         }
         return response
     }

@@ -11,6 +11,8 @@ public struct RunPodError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// Seconds to wait before retrying, from the `Retry-After` header.
     public let retryAfter: Double?
+    /// The rate-limit headers of the answer, when it had them.
+    public var rateLimit: RunPodRateLimit? = nil
     /// The underlying error: an `HTTPClientError` for ``Kind/transport``, a `DecodingError` for ``Kind/decoding``.
     public let cause: (any Error)?
 

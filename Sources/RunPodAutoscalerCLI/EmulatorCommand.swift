@@ -22,6 +22,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "File holding the API key clients must send as a bearer token.")
     var apiKeyFile: String?
 
+    @Option(name: .long, help: "RunPod's quota: /v2 calls per minute, then 429 with Retry-After (0: no limit).")
+    var rateLimitPerMinute: Int?
+
     @Option(name: .long, help: "trace | debug | info | notice | warning | error | critical (debug logs every call).")
     var logLevel: String = "info"
 
@@ -77,6 +80,12 @@ struct EmulatorCommand: AsyncParsableCommand {
                 configuration = try EmulatorConfiguration.load(yaml: text, origin: config)
             }
             if let listen { configuration.listen = listen }
+            if let rateLimitPerMinute {
+                guard rateLimitPerMinute >= 0 else {
+                    throw ValidationError("--rate-limit-per-minute must be at least 0 (0: no limit)")
+                }
+                configuration.rateLimitPerMinute = rateLimitPerMinute == 0 ? nil : rateLimitPerMinute
+            }
             if let apiKeyFile {
                 guard let text = try? String(contentsOfFile: apiKeyFile, encoding: .utf8) else {
                     throw ValidationError("\(apiKeyFile): cannot read the API key file")

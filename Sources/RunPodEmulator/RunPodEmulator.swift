@@ -65,6 +65,11 @@ public final class RunPodEmulator: Sendable {
         core.withLock { $0.callCounts }
     }
 
+    /// How many calls were answered 429 (by the quota or an injected fault).
+    public var rateLimitedCount: Int {
+        core.withLock { $0.rateLimitedCount }
+    }
+
     /// Answers one API call and logs it.
     func process(_ call: EmulatorCall, method: String, path: String) -> EmulatorReply {
         let date = now()

@@ -167,7 +167,9 @@ def default_config(demand_path: Path) -> dict:
         # /metrics etc.: keep it on loopback and off fixed ports so servers can run side by side.
         "http": {"listen": "127.0.0.1:0"},
         # The in-process RunPod emulator, on a free port for the same reason.
-        "runpod": {"endpoint": "emulator", "emulator": {"listen": "127.0.0.1:0"}},
+        # requestsPerMinute: the tests reconcile every 0.5 s, far above RunPod's 60 calls a minute
+        # (test_rate_budget.py sets its own).
+        "runpod": {"endpoint": "emulator", "emulator": {"listen": "127.0.0.1:0"}, "requestsPerMinute": 100000},
         "demand": {
             "source": "file",
             "pollSeconds": 30,

@@ -927,6 +927,7 @@ def test_a_real_kubernetes_mode_run_stays_within_rbac(tmp_path, base, examples, 
         with FakePrometheus({QUEUE_QUERY: "42", P95_QUERY: "12"}) as prometheus:
             settings = ["grpc.listen=127.0.0.1:0", "http.listen=127.0.0.1:0", "runpod.endpoint=emulator",
                         "runpod.emulator.listen=127.0.0.1:0", "runpod.reconcileSeconds=0.5",
+                        "runpod.requestsPerMinute=100000",
                         f"demand.prometheus.url={prometheus.url}", "demand.pollSeconds=1",
                         f"kubernetes.kubeconfig={kubeconfig}", "kubernetes.pollSeconds=0.5",
                         "kubernetes.leaderElection.retryPeriodSeconds=0.5"]

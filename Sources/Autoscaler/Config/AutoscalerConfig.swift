@@ -29,6 +29,8 @@ public struct AutoscalerConfig: Sendable {
         public var podNamePrefix = "rpa"
         public var timeoutSeconds = 15.0
         public var reconcileSeconds = 5.0
+        /// The key's request quota when RunPod's answers carry no rate-limit headers.
+        public var requestsPerMinute = 60
         public var emulatorListen = "127.0.0.1:19080"
         public var emulatorConfigFile = ""
         /// The built-in emulator serves the RunPod API (by choice, or because no key is set).

@@ -95,6 +95,10 @@ public struct ConfigKey: Sendable {
         ConfigKey("runpod.timeoutSeconds", \.runpod.timeoutSeconds, "RunPod API request timeout"),
         ConfigKey("runpod.reconcileSeconds", \.runpod.reconcileSeconds, "how often the reconciler lists pods and acts"),
         ConfigKey(
+            "runpod.requestsPerMinute", \.runpod.requestsPerMinute,
+            "RunPod calls per minute the reconciler spends, all pools together, when answers carry no RateLimit headers"
+        ),
+        ConfigKey(
             "runpod.emulator.listen", \.runpod.emulatorListen,
             "where the in-process emulator listens (runpod.endpoint: emulator); `pods` reads it there"),
         ConfigKey(

@@ -82,6 +82,7 @@ public enum ConfigLoader {
         c.runpod.podNamePrefix = try r.string("runpod.podNamePrefix", c.runpod.podNamePrefix)
         c.runpod.timeoutSeconds = try r.double("runpod.timeoutSeconds", c.runpod.timeoutSeconds, allowZero: false)
         c.runpod.reconcileSeconds = try r.double("runpod.reconcileSeconds", c.runpod.reconcileSeconds, allowZero: false)
+        c.runpod.requestsPerMinute = try r.int("runpod.requestsPerMinute", c.runpod.requestsPerMinute, minimum: 1)
         c.runpod.emulatorListen = try r.string("runpod.emulator.listen", c.runpod.emulatorListen)
         c.runpod.emulatorConfigFile = try r.string("runpod.emulator.configFile", c.runpod.emulatorConfigFile)
 

@@ -40,6 +40,7 @@ public enum ConfigRenderer {
         line(1, "podNamePrefix: \(q(c.runpod.podNamePrefix))")
         line(1, "timeoutSeconds: \(c.runpod.timeoutSeconds)")
         line(1, "reconcileSeconds: \(c.runpod.reconcileSeconds)")
+        line(1, "requestsPerMinute: \(c.runpod.requestsPerMinute)")
         line(1, "emulator: {listen: \(q(c.runpod.emulatorListen)), configFile: \(q(c.runpod.emulatorConfigFile))}")
         line(0, "demand:")
         line(1, "source: \(c.demand.source.rawValue)")

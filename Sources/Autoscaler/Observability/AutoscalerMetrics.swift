@@ -154,6 +154,18 @@ public final class AutoscalerMetrics: Sendable {
         ).record(seconds)
     }
 
+    /// The request budget after a pass: calls left, and the calls it made wait for a later pass.
+    public func recordBudget(remaining: Int, deferred: [String: Int]) {
+        gauge("runpod_budget_remaining", help: "RunPod calls the reconciler may still make in the current window")
+            .set(to: Double(remaining))
+        for (operation, count) in deferred.sorted(by: { $0.key < $1.key }) {
+            counter(
+                "runpod_budget_deferred_total", [("op", operation)],
+                help: "RunPod calls deferred to a later pass because the rate budget could not cover them"
+            ).increment(by: Int64(count))
+        }
+    }
+
     public func recordReconcile(seconds: Double) {
         registry.makeValueHistogram(
             name: Self.prefix + "reconcile_duration_seconds", buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],

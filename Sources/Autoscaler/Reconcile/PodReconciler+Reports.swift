@@ -70,6 +70,17 @@ extension PodReconciler {
             logger.error("RunPod refused the account; creates stopped", metadata: ["reason": "\(reason)"])
         case .poolDrained(let pool):
             logger.debug("deleted pool has no pods left", metadata: ["pool": "\(pool)"])
+        case .budget(let remaining, let deferred):
+            metrics?.recordBudget(remaining: remaining, deferred: deferred)
+            if !deferred.isEmpty {
+                logger.info(
+                    "rate budget spent; calls wait for a later pass",
+                    metadata: [
+                        "remaining": "\(remaining)",
+                        "deferred":
+                            "\(deferred.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
+                    ])
+            }
         case .passFinished(let pods, let running, let prices):
             store.update(now: now()) { inputs in
                 inputs.runpodPods = pods

@@ -21,6 +21,8 @@ public final class PodReconciler: Sendable {
         /// Whether the set of pools is known (Kubernetes mode: the cluster was
         /// read); until then no pod is treated as an orphan.
         public var poolsKnown: @Sendable () -> Bool = { true }
+        /// RunPod calls per minute, all pools together, when answers carry no `RateLimit` headers.
+        public var requestsPerMinute = 60
         /// Scale actions worth recording (Kubernetes Events).
         public var onEvent: (@Sendable (PoolEvent) -> Void)?
         /// Pools being deleted (Kubernetes mode): their pods go at once.
@@ -42,6 +44,9 @@ public final class PodReconciler: Sendable {
     let now: @Sendable () -> Date
     private let desired: @Sendable (PoolSpec, ScalerSnapshot) -> Int?
     private let machine: Mutex<ReconcileMachine>
+    /// When the client saw the rate-limit reading last handed to the machine: an answer without headers
+    /// leaves the client's reading as it was, and it must not count twice.
+    private let lastReadingSeen = Mutex<Date?>(nil)
     private let wake: AsyncStream<Void>.Continuation
     private let wakes: AsyncStream<Void>
 
@@ -64,6 +69,7 @@ public final class PodReconciler: Sendable {
         var machineSettings = ReconcileMachine.Settings(naming: settings.naming)
         machineSettings.dryRun = settings.dryRun
         machineSettings.orphanGraceSeconds = settings.orphanGraceSeconds
+        machineSettings.requestsPerMinute = settings.requestsPerMinute
         machine = Mutex(ReconcileMachine(settings: machineSettings))
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -155,8 +161,19 @@ public final class PodReconciler: Sendable {
             for case .poolDrained(let pool) in step.reports { await settings.onPoolDrained?(pool) }
             guard let command = step.command else { return }
             let event = await perform(command, pools: pools)
-            step = machine.withLock { $0.handle(event, now: now()) }
+            let reading = freshReading()
+            step = machine.withLock { $0.handle(event, rateLimit: reading, now: now()) }
         }
+    }
+
+    /// The client's rate-limit reading if the last answer brought a new one, timed on this reconciler's clock.
+    private func freshReading() -> RateLimitReading? {
+        guard let latest = provider.rateLimit else { return nil }
+        let isNew = lastReadingSeen.withLock { seen in
+            defer { seen = latest.observedAt }
+            return seen != latest.observedAt
+        }
+        return isNew ? latest.reading(at: now()) : nil
     }
 
     /// Makes one RunPod call and describes its answer as an event.

@@ -47,6 +47,7 @@ extension ScalerRuntime {
         var settings = PodReconciler.Settings(naming: PodNaming(prefix: config.runpod.podNamePrefix))
         settings.interval = .milliseconds(Int64(config.runpod.reconcileSeconds * 1000))
         settings.dryRun = config.dryRun
+        settings.requestsPerMinute = config.runpod.requestsPerMinute
         settings.orphanGraceSeconds = config.pools.map(\.scaling.orphanGraceSeconds).min() ?? 300
         var desired: @Sendable (PoolSpec, ScalerSnapshot) -> Int? = { spec, snapshot in
             snapshot.pools[spec.id]?.decision?.burst

@@ -29,3 +29,15 @@ extension ReconcileCommand {
         }
     }
 }
+
+extension ReconcileCommand {
+    /// The operation label the budget and `runpod_api_requests_total` use.
+    public var budgetLabel: String {
+        switch self {
+        case .readCatalog: "catalog"
+        case .listPods: "list"
+        case .create: "create"
+        case .terminate: "delete"
+        }
+    }
+}

@@ -15,12 +15,13 @@ extension ReconcileMachine {
         switch failure.kind {
         case .noCapacity:
             result = "no_capacity"
-            if let current = pass?.current, current.spec.id == pool {
-                state.unavailableUntil[offering] = now.addingTimeInterval(
-                    current.spec.scaling.unavailableOfferingSeconds)
-                if current.attempt < Offering.fallbackOrder(current.spec.template).count {
-                    let again = Work.plan(current.spec, desired: current.desired, attempt: current.attempt + 1)
-                    pass?.work.insert(again, at: 0)
+            if let spec = pass?.request.pools.first(where: { $0.id == pool }),
+                let desired = pass?.request.desired[pool]
+            {
+                state.unavailableUntil[offering] = now.addingTimeInterval(spec.scaling.unavailableOfferingSeconds)
+                let attempt = pass?.attempts[pool] ?? 0
+                if attempt < Offering.fallbackOrder(spec.template).count {
+                    pass?.work.insert(Work.plan(spec, desired: desired, attempt: attempt + 1), at: 0)
                 }
             }
         case .answerLost:
@@ -39,11 +40,12 @@ extension ReconcileMachine {
         return reports
     }
 
-    /// Drops the rest of the pool's planned commands (they follow the failed one).
+    /// Drops the rest of the pool's planned commands (creates, interleaved with other pools' by the round robin).
     private mutating func dropPlannedCommands(of pool: PoolID) {
-        guard var pass else { return }
-        while case .send(let command)? = pass.work.first, command.pool == pool { pass.work.removeFirst() }
-        self.pass = pass
+        pass?.work.removeAll { work in
+            guard case .send(let command) = work else { return false }
+            return command.pool == pool
+        }
     }
 
     /// 429 pauses creates for Retry-After; 401/403/402 stop them. Other kinds change nothing here.
@@ -52,6 +54,8 @@ extension ReconcileMachine {
         case .rateLimited:
             let pause = failure.retryAfterSeconds ?? settings.defaultRetryAfterSeconds
             state.blockedUntil = max(state.blockedUntil ?? now, now.addingTimeInterval(pause))
+            // No call at all, list included, before Retry-After.
+            state.budget?.refused(retryAfterSeconds: pause, at: now)
             return []
         case .refused:
             let alreadyStopped = state.stopped(at: now) != nil

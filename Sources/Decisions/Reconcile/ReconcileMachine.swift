@@ -20,6 +20,9 @@ public struct ReconcileMachine: Sendable {
         public var orphanGraceSeconds: Double = 300
         /// A 429 without Retry-After pauses creates this long.
         public var defaultRetryAfterSeconds: Double = 10
+        /// RunPod calls per minute, all pools together, until answers say otherwise (their `RateLimit`
+        /// headers); nil spends without counting (the simulator's virtual RunPod has no quota).
+        public var requestsPerMinute: Int?
 
         public init(naming: PodNaming) {
             self.naming = naming
@@ -28,9 +31,9 @@ public struct ReconcileMachine: Sendable {
 
     /// Work left in the current pass, done in order.
     enum Work: Sendable {
+        /// Re-plan one pool (after a no-capacity answer, with the next attempt).
         case plan(PoolSpec, desired: Int, attempt: Int)
         case send(ReconcileCommand)
-        case planOrphans
     }
 
     struct Pass: Sendable {
@@ -40,8 +43,10 @@ public struct ReconcileMachine: Sendable {
         var listStartedAt: Date?
         var podsByPool: [PoolID: [ObservedPod]] = [:]
         var orphans: [ObservedPod] = []
-        /// The pool being worked on and its plan attempt (re-planned after no capacity).
-        var current: (spec: PoolSpec, desired: Int, attempt: Int)?
+        /// Each pool's plan attempt (re-planned after no capacity).
+        var attempts: [PoolID: Int] = [:]
+        /// Calls the budget could not cover, by operation label.
+        var deferred: [String: Int] = [:]
     }
 
     public let settings: Settings
@@ -52,6 +57,7 @@ public struct ReconcileMachine: Sendable {
     public init(settings: Settings, random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()) {
         self.settings = settings
         self.random = ErasedRandom(base: random)
+        state.budget = settings.requestsPerMinute.map { RequestBudget(limit: $0) }
     }
 
     /// Whether a pass is under way (its last command not yet answered).
@@ -67,17 +73,21 @@ public struct ReconcileMachine: Sendable {
 
     // MARK: Events in, commands out
 
-    /// Starts a pass: read the catalog when its prices are stale, then list.
+    /// Starts a pass: read the catalog when its prices are stale (and the budget covers it and the list), then list.
     public mutating func startPass(_ request: ReconcilePassRequest, now: Date) -> ReconcileStep {
         precondition(pass == nil, "a reconcile pass is already under way")
         pass = Pass(request: request)
         for spec in request.pools { state.knownPoolGrace[spec.id] = spec.scaling.orphanGraceSeconds }
         let stale = state.catalogAt.map { now.timeIntervalSince($0) > settings.catalogSeconds } ?? true
-        return stale ? send(.readCatalog) : list(now: now)
+        return stale && budgetAvailable(at: now) >= 2 ? send(.readCatalog, now: now) : list(now: now)
     }
 
     /// Feeds the answer to the last command back; returns the next step.
-    public mutating func handle(_ event: ReconcileEvent, now: Date) -> ReconcileStep {
+    /// - Parameter rateLimit: the answer's `RateLimit` headers, when it had them: the budget follows them.
+    public mutating func handle(_ event: ReconcileEvent, rateLimit: RateLimitReading? = nil, now: Date) -> ReconcileStep
+    {
+        state.budget?.settle(at: now)
+        if let rateLimit { state.budget?.observe(rateLimit) }
         guard pass != nil else { return ReconcileStep(command: nil) }
         let command = pass?.inFlight
         pass?.inFlight = nil
@@ -147,14 +157,22 @@ public struct ReconcileMachine: Sendable {
 
     // MARK: The pass
 
-    private mutating func send(_ command: ReconcileCommand) -> ReconcileStep {
+    private mutating func send(_ command: ReconcileCommand, now: Date) -> ReconcileStep {
+        _ = state.budget?.spend(at: now)
         pass?.inFlight = command
         return ReconcileStep(command: command)
     }
 
+    /// Lists, or ends the pass when the budget has no call left (nothing is decided without a list).
     private mutating func list(now: Date) -> ReconcileStep {
+        guard budgetAvailable(at: now) > 0 else {
+            pass?.deferred["list", default: 0] += 1
+            let reports = budgetReports(now: now)
+            pass = nil
+            return ReconcileStep(command: nil, reports: reports)
+        }
         pass?.listStartedAt = now
-        return send(.listPods)
+        return send(.listPods, now: now)
     }
 
     /// Sorts the listed pods into pools and orphans and queues the pass's work.
@@ -178,22 +196,21 @@ public struct ReconcileMachine: Sendable {
         var reports: [ReconcileReport] = []
         // Until the pools are known every pod would look like an orphan.
         if pass.request.poolsKnown { reports.append(.orphans(count: pass.orphans.count)) }
-        if pass.request.mayAct {
-            for spec in pass.request.pools {
-                if pass.request.deleting.contains(spec.id) {
-                    // Deleted: every pod goes now, whatever was asked before.
-                    pass.work.append(.plan(spec, desired: 0, attempt: 0))
-                } else if let desired = pass.request.desired[spec.id] {
-                    pass.work.append(.plan(spec, desired: desired, attempt: 0))
-                } else {
-                    let live = (pass.podsByPool[spec.id] ?? []).filter { $0.phase != .terminated }.count
-                    reports += summarize(spec.id, "holding \(live) pods: no decision (demand unavailable)")
-                }
-            }
-            if pass.request.poolsKnown { pass.work.append(.planOrphans) }
-        }
         self.pass = pass
-        return reports
+        guard pass.request.mayAct else { return reports }
+        var planned: [(spec: PoolSpec, desired: Int)] = []
+        for spec in pass.request.pools {
+            if pass.request.deleting.contains(spec.id) {
+                // Deleted: every pod goes now, whatever was asked before.
+                planned.append((spec, 0))
+            } else if let desired = pass.request.desired[spec.id] {
+                planned.append((spec, desired))
+            } else {
+                let live = (pass.podsByPool[spec.id] ?? []).filter { $0.phase != .terminated }.count
+                reports += summarize(spec.id, "holding \(live) pods: no decision (demand unavailable)")
+            }
+        }
+        return reports + queueWork(planned, orphans: pass.request.poolsKnown, now: now)
     }
 
     /// Does queued work until a command is due; ends the pass when none is left.
@@ -204,17 +221,18 @@ public struct ReconcileMachine: Sendable {
             self.pass = pass
             switch work {
             case .plan(let spec, let desired, let attempt):
-                self.pass?.current = (spec, desired, attempt)
+                self.pass?.attempts[spec.id] = attempt
                 let (commands, planned) = plan(spec, desired: desired, now: now)
                 reports += planned
-                self.pass?.work.insert(contentsOf: commands.map(Work.send), at: 0)
-            case .planOrphans:
-                self.pass?.current = nil
-                let commands = planOrphans(now: now)
                 self.pass?.work.insert(contentsOf: commands.map(Work.send), at: 0)
             case .send(let command):
                 if settings.dryRun {
                     reports.append(.wouldSend(command))
+                    continue
+                }
+                guard budgetAvailable(at: now) > 0 else {
+                    // Never send what the service would refuse: the call waits for a later pass.
+                    deferForBudget(command)
                     continue
                 }
                 switch command {
@@ -227,11 +245,12 @@ public struct ReconcileMachine: Sendable {
                 case .readCatalog, .listPods:
                     break
                 }
-                var step = send(command)
+                var step = send(command, now: now)
                 step.reports = reports
                 return step
             }
         }
+        reports += budgetReports(now: now)
         reports.append(finishPass())
         return ReconcileStep(command: nil, reports: reports)
     }

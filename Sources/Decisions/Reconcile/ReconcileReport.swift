@@ -28,4 +28,8 @@ public enum ReconcileReport: Sendable, Equatable {
     /// its pods and no create of it may still appear. Its finalizer may go.
     case poolDrained(PoolID)
 
+    /// The request budget at the end of a pass: calls left, and calls it could not cover (by operation label:
+    /// `list`, `catalog`, `create`, `delete`), which wait for a later pass.
+    case budget(remaining: Int, deferred: [String: Int])
+
 }

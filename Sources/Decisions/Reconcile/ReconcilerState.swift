@@ -31,6 +31,10 @@ public struct ReconcilerState: Sendable, Equatable {
     public var lastListError: String?
     /// When the last good list was started.
     public var lastListAt: Date?
+    /// The RunPod calls left, all pools together (nil: not counted).
+    public var budget: RequestBudget?
+    /// The pool whose create the budget deferred first: the next pass's round robin of creates starts there.
+    public var createTurn: PoolID?
     /// The last plan's view of each pool.
     public var status: [PoolID: PoolReconcileStatus] = [:]
 

@@ -4,7 +4,8 @@ import Yams
 extension EmulatorConfiguration {
     static let keys: Set<String> = [
         "listen", "apiKey", "provisioningSeconds", "startingSeconds", "capacity", "prices",
-        "legacyNoCapacityErrors", "faults", "seed", "quirks",
+        "legacyNoCapacityErrors", "faults", "seed", "quirks", "rateLimitPerMinute",
+        "rateLimitWindowSeconds",
     ]
 
     /// Reads a YAML configuration. Absent keys keep their defaults; `capacity` and `prices` entries
@@ -42,6 +43,14 @@ extension EmulatorConfiguration {
         if let seed = try fields.int("seed") {
             guard seed >= 0 else { throw FieldError.invalid("seed", "must be at least 0") }
             config.seed = UInt64(seed)
+        }
+        if let limit = try fields.int("rateLimitPerMinute") {
+            guard limit >= 0 else { throw FieldError.invalid("rateLimitPerMinute", "must be at least 0 (0: no limit)") }
+            config.rateLimitPerMinute = limit == 0 ? nil : limit
+        }
+        if let window = try fields.double("rateLimitWindowSeconds") {
+            guard window >= 1 else { throw FieldError.invalid("rateLimitWindowSeconds", "must be at least 1") }
+            config.rateLimitWindowSeconds = window
         }
         try readCapacity(fields, into: &config)
         try readPrices(fields, into: &config)

@@ -20,6 +20,12 @@ public struct EmulatorConfiguration: Sendable {
     public var faults: [FaultRule] = []
     /// Seed of the generator behind pod ids and fault `share` draws: same seed, same run.
     public var seed: UInt64 = 1
+    /// RunPod's per-key quota: at most this many `/v2` calls per minute, over which calls answer 429 with
+    /// `Retry-After`. When set, every answer carries `RateLimit-Policy` and `RateLimit`. Nil: no limit.
+    public var rateLimitPerMinute: Int? = nil
+    /// The quota's window in seconds (RunPod's is 60); shorter windows let tests run the same ratios faster.
+    /// The quota is then `rateLimitPerMinute` calls per window.
+    public var rateLimitWindowSeconds: Double = 60
     /// Live-service quirks to reproduce.
     public var quirks: EmulatorQuirks = EmulatorQuirks()
 

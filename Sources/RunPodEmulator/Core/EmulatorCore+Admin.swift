@@ -64,7 +64,8 @@ extension EmulatorCore {
         return reply
     }
 
-    /// `GET /admin/state`: pods, capacity (total, used, available), faults in force and call counts.
+    /// `GET /admin/state`: pods, capacity (total, used, available), faults in force, call counts and how many
+    /// calls were answered 429.
     mutating func stateReply(now: Date) -> EmulatorReply {
         let events = state.advance(to: now)
         let pods: [JSONValue] = state.pods.map { pod in
@@ -93,7 +94,7 @@ extension EmulatorCore {
             200,
             .object([
                 "pods": .array(pods), "capacity": .object(capacity), "faults": .array(faults.active.map(\.json)),
-                "calls": .object(calls),
+                "calls": .object(calls), "rateLimited": .int(rateLimitedCount),
             ]))
         reply.events = events
         return reply

@@ -10,6 +10,10 @@ struct EmulatorCore: Sendable {
     var state: EmulatorState
     var faults: FaultInjector
     private(set) var callCounts: [EmulatorOperation: Int] = [:]
+    /// The per-minute quota, when one is configured.
+    var rateLimit: RateLimitWindow?
+    /// Calls answered 429, by the quota or by an injected fault.
+    private(set) var rateLimitedCount = 0
 
     init(configuration: EmulatorConfiguration) {
         apiKey = configuration.apiKey
@@ -20,14 +24,21 @@ struct EmulatorCore: Sendable {
             capacity: configuration.capacity, provisioningSeconds: configuration.provisioningSeconds,
             startingSeconds: configuration.startingSeconds, seed: configuration.seed)
         faults = FaultInjector(rules: configuration.faults.filter { ($0.count ?? 1) >= 1 }, seed: configuration.seed)
+        rateLimit = configuration.rateLimitPerMinute.map {
+            RateLimitWindow(limit: $0, windowSeconds: configuration.rateLimitWindowSeconds)
+        }
     }
 
-    /// Answers one `/v2` call: clock first, then the key, then any fault, then the call itself.
+    /// Answers one `/v2` call: clock first, then the quota (RunPod counts every call of a key), then the key,
+    /// then any fault, then the call itself.
     mutating func handle(_ call: EmulatorCall, now: Date) -> EmulatorReply {
         let events = state.advance(to: now)
         callCounts[call.operation, default: 0] += 1
         var reply: EmulatorReply
-        if let denied = authorize(call.authorization) {
+        let admission = rateLimit?.admit(now: now)
+        if let admission, !admission.allowed {
+            reply = .rateLimited(retryAfterSeconds: Double(admission.resetSeconds))
+        } else if let denied = authorize(call.authorization) {
             reply = .problem(denied)
         } else if let fault = faults.draw(for: call.operation) {
             reply = inject(fault, into: call, now: now)
@@ -35,6 +46,12 @@ struct EmulatorCore: Sendable {
             reply = serve(call, now: now)
         }
         reply.events = events + reply.events
+        if let admission, let rateLimit {
+            // The quota's own headers replace the documented examples an injected 429 carries.
+            reply.headers["RateLimit-Policy"] = rateLimit.policyHeader
+            reply.headers["RateLimit"] = RateLimitWindow.header(admission)
+        }
+        if reply.status == 429 { rateLimitedCount += 1 }
         return reply
     }
 

@@ -25,10 +25,16 @@ struct MachineRig {
     var failures: [Call: [ReconcileFailure]] = [:]
     /// Whether a create whose answer is lost made its pod anyway.
     var lostCreatesMakePods = true
+    /// The `RateLimit` headers each answer carries (nil: none).
+    var rateLimit: ((ReconcileCommand) -> RateLimitReading?)?
     private var nextId = 0
 
-    init(pool: PoolSpec = Self.defaultPool(), dryRun: Bool = false, orphanGraceSeconds: Double = 300) {
+    init(
+        pool: PoolSpec = Self.defaultPool(), dryRun: Bool = false, orphanGraceSeconds: Double = 300,
+        requestsPerMinute: Int? = nil
+    ) {
         var settings = ReconcileMachine.Settings(naming: PodNaming(prefix: "rpa"))
+        settings.requestsPerMinute = requestsPerMinute
         settings.dryRun = dryRun
         settings.orphanGraceSeconds = orphanGraceSeconds
         machine = ReconcileMachine(settings: settings, random: SplitMix64(seed: 11))
@@ -55,10 +61,11 @@ struct MachineRig {
     @discardableResult
     mutating func pass(
         desired: Int?, pools: [PoolSpec]? = nil, mayAct: Bool = true, poolsKnown: Bool = true,
-        deleting: Set<PoolID> = [], permitted: (ReconcileCommand) -> Bool = { _ in true }
+        deleting: Set<PoolID> = [], wanted byPool: [PoolID: Int]? = nil,
+        permitted: (ReconcileCommand) -> Bool = { _ in true }
     ) -> [ReconcileCommand] {
         let pools = pools ?? [pool]
-        var wanted: [PoolID: Int] = [:]
+        var wanted: [PoolID: Int] = byPool ?? [:]
         if let desired { wanted[pool.id] = desired }
         let request = ReconcilePassRequest(
             pools: pools, desired: wanted, mayAct: mayAct, poolsKnown: poolsKnown, deleting: deleting)
@@ -68,7 +75,7 @@ struct MachineRig {
         while let command = step.command {
             made.append(command)
             let event = permitted(command) ? answer(command) : .notPermitted
-            step = machine.handle(event, now: now)
+            step = machine.handle(event, rateLimit: rateLimit?(command), now: now)
             reports += step.reports
         }
         calls += made
