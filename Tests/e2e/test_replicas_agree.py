@@ -6,7 +6,8 @@ local GPUs makes burst 7. Replica B starts later. A local GPU frees up while the
 still full: A holds 7 (no scale-down while work is queued) and B, which never saw the
 peak, used to answer 6. Now B serves the decision A publishes in the RunPodPool status,
 so both answer the same at every sample through the hold; when the queue empties both
-go to 0 within one demand poll of each other, and B never called RunPod.
+go to 0 within one demand poll of each other, and B never called RunPod: the leader's
+rate budget is the key's, and RunPod (60 calls a minute) never answers 429.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from test_kubernetes_mode import GROUP, PLURAL, VERSION, cluster, gpu_pod, leade
 from test_prometheus_demand import POLL_SECONDS, prometheus  # noqa: F401  (the fixture)
 from test_reconciler_e2e import Emulator
 
+# RunPod's quota, enforced with RateLimit headers and 429s: 60 calls a minute.
 EMULATOR_YAML = """
 provisioningSeconds: 1
 startingSeconds: 1
+rateLimitPerMinute: 60
 """
 
 
@@ -112,8 +115,9 @@ def test_two_replicas_started_apart_answer_the_same_through_a_hold(tmp_path, clu
         b_zero = next(t for t, _, y in timeline if y[0] == 0)
         assert abs(a_zero - b_zero) <= POLL_SECONDS + 0.5, f"A at {a_zero:.2f}, B at {b_zero:.2f}"
 
-        # Only the leader called RunPod.
+        # Only the leader called RunPod, within the one budget: not a single 429 from RunPod.
         assert runpod_calls(b) == 0 and runpod_calls(a) > 0
+        assert emulator.admin("GET", "/admin/state")["rateLimited"] == 0
         assert "serving the leader's decision" in b.output()
     finally:
         for scaler in (a, b):
