@@ -1,0 +1,40 @@
+// A config file's text through `ConfigLoader.load` (YAML, the settings, the pools' validation). A config that
+// loads must print as YAML with its secrets redacted, and its pools must drive the policy without trapping.
+import Autoscaler
+import Decisions
+import FuzzSupport
+import Yams
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzConfigLoader(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    // The loader takes text, as `serve` reads it; bytes that are not UTF-8 never get here.
+    guard let yaml = String(validating: UnsafeBufferPointer(start: start, count: count), as: UTF8.self) else {
+        return 0
+    }
+    let config: AutoscalerConfig
+    do {
+        config = try ConfigLoader.load(yaml: yaml, origin: "fuzz.yaml", environment: [:])
+    } catch {
+        precondition(!error.description.isEmpty, "an error without a reason")
+        return 0
+    }
+
+    let rendered = ConfigRenderer.render(config)
+    let tree: Node?
+    do {
+        tree = try Yams.compose(yaml: rendered)
+    } catch {
+        preconditionFailure("the effective config is not YAML: \(error)\n\(rendered)")
+    }
+    guard let tree else { preconditionFailure("the effective config is empty") }
+    let apiKey = tree["runpod"]?["apiKey"]?.string
+    precondition(apiKey == "" || apiKey == ConfigRenderer.redacted, "apiKey printed as \(apiKey ?? "nothing")")
+    for (index, pool) in (tree["pools"]?.sequence ?? []).enumerated() {
+        for (_, value) in pool["template"]?["env"]?.mapping ?? [:] {
+            precondition(value.string == ConfigRenderer.redacted, "pools[\(index)] env value printed")
+        }
+    }
+
+    PolicyWorkout.run(config.pools)
+    return 0
+}
