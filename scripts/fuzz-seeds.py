@@ -61,6 +61,8 @@ SEEDS = {
     "metrics-queue-depth": metrics(ref(pool="media/burst", metric="queueDepth"), "runpod-media-burst-queuedepth"),
     "metrics-no-ref": field(2, b"runpod-media-burst-burst"),
     "metrics-unknown-pool": metrics(ref(pool="nope"), "runpod-media-nope-burst"),
+    # Inputs that crashed a target once (see docs/FUZZING.md).
+    "crash-target-value-beyond-int64": ref(pool="burst", targetValue="1e30"),
 }
 
 

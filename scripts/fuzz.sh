@@ -16,9 +16,12 @@ for target in "$@"; do
   artifacts="$scratch/artifacts/$target"
   log="$scratch/artifacts/$target.log"
   mkdir -p "$work" "$artifacts"
+  # Tokens of the format (keys, numbers at the edges) that mutation alone finds slowly.
+  dict=()
+  [[ -f "Fuzz/dict/$target.dict" ]] && dict=(-dict="Fuzz/dict/$target.dict")
   # The Swift runtime's own crash handler would race libFuzzer's: off, so libFuzzer saves the input.
   if SWIFT_BACKTRACE=enable=no "$bin_dir/$target" -max_total_time="$seconds" -timeout=10 -max_len=16384 \
-      -print_final_stats=1 -artifact_prefix="$artifacts/" "$work" "Fuzz/corpus/$target" >"$log" 2>&1; then
+      -print_final_stats=1 "${dict[@]}" -artifact_prefix="$artifacts/" "$work" "Fuzz/corpus/$target" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     echo "$target: ${seconds}s, $runs executions, corpus $(ls "$work" | wc -l) found + $(ls "Fuzz/corpus/$target" | wc -l) seeds: ok"
   else

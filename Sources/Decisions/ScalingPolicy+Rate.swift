@@ -17,22 +17,22 @@ extension ScalingPolicy {
         let sloBreached = latency > settings.latencySLOSeconds
         let rate = max(0, arrivalsPerSecond)
         // The queue depth counts jobs in progress too (consumer lag): the backlog is what no worker holds.
-        let backlog = max(0, queue - input.servingWorkers)
+        let backlog = max(0, queue.adding(saturating: -input.servingWorkers))
         let steady = rate * settings.serviceSeconds / settings.targetUtilization
         let drain = Double(backlog) * settings.serviceSeconds / settings.drainSeconds
-        var wanted = Int((steady + drain - 1e-9).rounded(.up))
-        if sloBreached && backlog > 0 { wanted = max(wanted, input.servingWorkers + 1) }
+        var wanted = Int(saturating: (steady + drain - 1e-9).rounded(.up))
+        if sloBreached && backlog > 0 { wanted = max(wanted, input.servingWorkers.adding(saturating: 1)) }
         let thresholdActive = queue > settings.activationQueueDepth || sloBreached
 
         let cap = burstCap(spec: spec, podPrice: input.podPricePerHour)
         let local = input.local.available
-        let computed = min(max(wanted - local, 0), cap)
+        let computed = min(max(wanted.adding(saturating: -local), 0), cap)
         var burst = computed
         var lowerSince: Date?
         var reason =
             "rate \(format(rate * 60))/min × \(format(settings.serviceSeconds))s / \(format(settings.targetUtilization))"
             + " + backlog \(backlog): wanted \(wanted), local available \(local), burst \(computed)"
-        if wanted - local > cap { reason += " (capped at \(cap))" }
+        if wanted.adding(saturating: -local) > cap { reason += " (capped at \(cap))" }
         if computed < memory.burst {
             lowerSince = memory.lowerSince ?? input.now
             let lower = input.now.timeIntervalSince(lowerSince ?? input.now)

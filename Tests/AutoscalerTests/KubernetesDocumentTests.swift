@@ -113,6 +113,13 @@ import Testing
         let pending = ClusterObjects.pod(["metadata": ["name": "p", "namespace": "n"], "spec": ["nodeName": ""]])
         #expect(pending.nodeName == nil && pending.phase == "Pending" && pending.gpus == 0)
     }
+
+    /// FuzzKubeJSON: containers requesting `"9223372036854775807"` GPUs each overflowed the pod's sum.
+    @Test func absurdRequestsHoldAtTheLimit() {
+        let huge: JSONValue = ["resources": ["requests": ["nvidia.com/gpu": "9223372036854775807"]]]
+        let pod = ClusterObjects.pod(["spec": ["containers": [huge, huge]]])
+        #expect(pod.gpus == .max)
+    }
 }
 
 @Suite struct PoolStatusDocumentTests {

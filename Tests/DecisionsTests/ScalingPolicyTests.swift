@@ -148,6 +148,31 @@ import Testing
         #expect(ScalingPolicy.burstCap(spec: Self.spec(maxReplicas: 20, maxCost: nil), podPrice: 3) == 20)
     }
 
+    /// FuzzConfigLoader: `maxCostPerHour: 1e300` passes validation, and the budget over a 0.69 price trapped
+    /// converting to Int.
+    @Test func aBudgetBeyondAnyCountLeavesMaxReplicas() {
+        #expect(ScalingPolicy.burstCap(spec: Self.spec(maxReplicas: 20, maxCost: 1e300), podPrice: 0.69) == 20)
+        #expect(ScalingPolicy.burstCap(spec: Self.spec(maxReplicas: .max, maxCost: 1e300), podPrice: 1e-300) == .max)
+    }
+
+    /// FuzzConfigLoader: `local.static.gpus: 9223372036854775807`, and counts next to it, trapped on `+ 1`.
+    @Test func extremeCountsHoldAtTheLimitsInsteadOfTrapping() {
+        var spec = Self.spec(maxReplicas: .max)
+        spec.scaling.jobsPerWorker = 1
+        let breached = ScalingPolicy.decide(
+            spec: spec, input: Self.input(queue: .max, p95: 1e9, local: .max, serving: .max), memory: PolicyMemory())
+        #expect(breached.wanted == .max && breached.burst == 0)
+        let queued = ScalingPolicy.decide(spec: spec, input: Self.input(queue: .max), memory: PolicyMemory())
+        #expect(queued.wanted == .max && queued.burst == .max)
+
+        spec.scaling.mode = .rate
+        spec.scaling.serviceSeconds = 1e300
+        var input = Self.input(queue: 40, p95: 1e9, serving: .max)
+        input.demand.arrivalsPerSecond = 1e6
+        let rate = ScalingPolicy.decide(spec: spec, input: input, memory: PolicyMemory())
+        #expect(rate.wanted == .max && rate.burst == .max, "λ × S beyond any count holds at the cap")
+    }
+
     @Test func localCapacityNeverGoesNegative() {
         #expect(LocalCapacity(gpus: 4, usedByOthers: 1).available == 3)
         #expect(LocalCapacity(gpus: 2, usedByOthers: 5).available == 0)

@@ -41,9 +41,11 @@ def test_target_passes_its_corpus(target: str, tmp_path: Path):
     seeds = len(list((CORPUS / target).iterdir()))
     found = tmp_path / "found"  # new inputs go here, not into the committed corpus
     found.mkdir()
+    dictionary = REPO / "Fuzz" / "dict" / f"{target}.dict"
+    options = [f"-dict={dictionary}"] if dictionary.is_file() else []
     result = subprocess.run(
         [str(binary), f"-max_total_time={SECONDS}", "-timeout=10", "-max_len=16384", "-print_final_stats=1",
-         f"-artifact_prefix={tmp_path}/", str(found), str(CORPUS / target)],
+         *options, f"-artifact_prefix={tmp_path}/", str(found), str(CORPUS / target)],
         capture_output=True, text=True, timeout=SECONDS + 120,
         env={**os.environ, "SWIFT_BACKTRACE": "enable=no"})
     artifacts = [p.name for p in tmp_path.iterdir() if p.name != "found"]

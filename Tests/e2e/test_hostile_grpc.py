@@ -367,3 +367,12 @@ def test_many_hostile_streams_on_one_connection(es, raw):
         outcome = raw.finish(stream)
         expected = grpc.StatusCode.OK if i % 2 == 0 else grpc.StatusCode.INVALID_ARGUMENT
         assert outcome.status == expected, (i, outcome)
+
+
+@pytest.mark.parametrize("target", ["1e30", "1.7e308", "9223372036854775807"])
+def test_target_value_beyond_int64_is_answered(es, server, target):
+    """Found by FuzzKEDARequest: one GetMetricSpec with such a targetValue used to trap the whole server."""
+    _, stub = server
+    spec = stub.GetMetricSpec(ref(es, target=target), timeout=5).metricSpecs[0]
+    assert spec.targetSizeFloat == float(target)
+    assert spec.targetSize == 2**63 - 1

@@ -35,6 +35,9 @@ public func fuzzConfigLoader(_ start: UnsafePointer<UInt8>, _ count: Int) -> CIn
         }
     }
 
-    PolicyWorkout.run(config.pools)
+    // As `serve` starts: the static local capacity of the config.
+    PolicyWorkout.run(
+        config.pools, local: LocalCapacity(gpus: config.local.staticGPUs, usedByOthers: config.local.staticUsedByOthers)
+    )
     return 0
 }

@@ -47,7 +47,8 @@ public struct PrometheusDemandSource: DemandSource {
         guard let value else {
             throw DemandSourceError("queueDepthQuery returned no series (is the lag exporter scraped?): \(query)")
         }
-        guard value.isFinite, value >= 0 else {
+        // The same bound as the file source's: beyond it the value is no queue (and no Int).
+        guard value.isFinite, value >= 0, value < 1e15 else {
             throw DemandSourceError("queueDepthQuery returned \(value), not a count: \(query)")
         }
         return Int(value.rounded())
