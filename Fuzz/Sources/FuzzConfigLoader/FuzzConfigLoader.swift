@@ -19,6 +19,17 @@ public func fuzzConfigLoader(_ start: UnsafePointer<UInt8>, _ count: Int) -> CIn
         return 0
     }
 
+    // serve turns every period into whole milliseconds (Int64): each must fit.
+    let periods = [
+        config.grpc.shutdownGraceSeconds + 10, config.runpod.timeoutSeconds, config.runpod.reconcileSeconds,
+        config.demand.pollSeconds, config.demand.staleAfterSeconds, config.kubernetes.pollSeconds,
+        config.kubernetes.leaseDurationSeconds, config.kubernetes.renewDeadlineSeconds,
+        config.kubernetes.retryPeriodSeconds,
+    ]
+    for seconds in periods {
+        precondition(seconds >= 0 && seconds * 1000 < 0x1p63, "a period of \(seconds) s loaded")
+    }
+
     let rendered = ConfigRenderer.render(config)
     let tree: Node?
     do {
