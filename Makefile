@@ -11,7 +11,7 @@ APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compil
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
-.PHONY: load bench smoke config-reference alert-rules help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean
+.PHONY: load bench smoke config-reference alert-rules help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean fuzz fuzz-build
 
 help:
 	@echo "make run       build and serve the example config (demand from examples/demand.json)"
@@ -21,6 +21,7 @@ help:
 	@echo "make generate  regenerate Sources/ScalerProtos from proto/"
 	@echo "make lint      check formatting (swift format)"
 	@echo "make alert-rules  regenerate manifests/monitoring/prometheusrule.yaml from its rules file"
+	@echo "make fuzz      libFuzzer on every parser, FUZZ_SECONDS=60 each (FUZZ_TARGETS=... for some)"
 	@echo "make load      the live load test: DURATION=300 wall seconds of a trace through real processes"
 	@echo "make bench     server CPU per GetMetrics call and memory, simulator speed (release build)"
 	@echo "make smoke     check a running deployment: GRPC=host:9090 HTTP=host:8080"
@@ -58,9 +59,24 @@ test: deps build lint test-unit test-e2e
 test-unit:
 	$(SWIFT) test
 
-test-e2e: deps-python
+# The fuzz targets are run over their corpora too (Tests/e2e/test_fuzz.py).
+test-e2e: deps-python fuzz-build
 	RPA_BINARY=$(abspath $(BINARY)) RPA_KUBE_REQUEST_LOG=$(abspath .build)/kube-requests.jsonl \
-	  $(VENV)/bin/pytest -q Tests/e2e
+	  RPA_FUZZ_BIN_DIR=$(abspath $(FUZZ_BIN_DIR)) $(VENV)/bin/pytest -q Tests/e2e
+
+## libFuzzer targets (Fuzz/): the parsers built with -sanitize=fuzzer,address in their own scratch path, so the
+## normal build is untouched. `make fuzz` runs each for FUZZ_SECONDS and fails on any crash, trap or leak;
+## make test runs each over its corpus for a few seconds (Tests/e2e/test_fuzz.py).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(notdir $(filter-out %/FuzzSupport,$(wildcard Fuzz/Sources/Fuzz*)))
+FUZZ_SCRATCH := .build-fuzz
+FUZZ_BIN_DIR := $(FUZZ_SCRATCH)/debug
+fuzz-build: deps-system
+	$(SWIFT) build --package-path Fuzz --scratch-path $(abspath $(FUZZ_SCRATCH)) \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
+
+fuzz: fuzz-build
+	scripts/fuzz.sh $(FUZZ_BIN_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 ## Server CPU per GetMetrics call and memory, on a release build (see bench/).
 bench: deps
@@ -95,7 +111,7 @@ generate: deps-system
 	scripts/generate.sh "$$($(SWIFT) build -c release --show-bin-path)/protoc-gen-swift"
 
 # Generated code (Sources/ScalerProtos) is left as protoc-gen-swift wrote it.
-FORMAT_PATHS := Package.swift $(filter-out Sources/ScalerProtos Sources/CGRPCShim Sources/CCurlShim,$(wildcard Sources/*)) $(wildcard Tests/*Tests) Tests/TestSupport
+FORMAT_PATHS := Package.swift $(filter-out Sources/ScalerProtos Sources/CGRPCShim Sources/CCurlShim,$(wildcard Sources/*)) $(wildcard Tests/*Tests) Tests/TestSupport Fuzz/Package.swift Fuzz/Sources
 
 lint:
 	$(SWIFT) format lint --strict --recursive --configuration .swift-format $(FORMAT_PATHS)
@@ -104,7 +120,7 @@ format:
 	$(SWIFT) format format --in-place --recursive --configuration .swift-format $(FORMAT_PATHS)
 
 clean:
-	rm -rf .build .build-image .build-image-context $(VENV) run
+	rm -rf .build .build-image .build-image-context $(FUZZ_SCRATCH) $(VENV) run
 
 ## Rewrite manifests/monitoring/prometheusrule.yaml from the plain rules file next to it.
 alert-rules:

@@ -5,7 +5,15 @@ let package = Package(
     name: "runpod-autoscaler",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "runpod-autoscaler", targets: ["RunPodAutoscalerCLI"])
+        .executable(name: "runpod-autoscaler", targets: ["RunPodAutoscalerCLI"]),
+        // Only for the fuzz package in Fuzz/, which builds these modules with sanitizers in its own scratch path.
+        .library(
+            name: "RunPodAutoscalerFuzzing",
+            targets: [
+                "Autoscaler", "Decisions", "KubeClient", "LibGRPCServer", "Primitives", "RunPodAPI", "ScalerProtos",
+                "CurlHTTP",
+            ]
+        ),
     ],
     dependencies: [
         // traits: [] keeps SwiftPM from rebuilding swift-protobuf on every other build here.

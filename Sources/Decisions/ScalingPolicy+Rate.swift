@@ -19,7 +19,7 @@ extension ScalingPolicy {
         let sloBreached = latency > settings.latencySLOSeconds
         let rate = max(0, arrivalsPerSecond)
         // The queue depth counts jobs in progress too (consumer lag): the backlog is what no worker holds.
-        let backlog = max(0, queue - input.servingWorkers)
+        let backlog = max(0, queue.adding(saturating: -input.servingWorkers))
         let steady: Double
         /// Workers the rate still needs at the top of its counting noise: the floor while lowering.
         let keep: Int
@@ -34,28 +34,31 @@ extension ScalingPolicy {
             steady = Double(staffing.workers(arrivalsPerSecond: rate))
             keep = staffing.workers(arrivalsPerSecond: upperRate)
             let budget = max(0, settings.latencySLOSeconds - p95)
-            tolerated = Int((Double(input.servingWorkers) * budget / settings.serviceSeconds).rounded(.down))
+            tolerated = Int(
+                saturating: (Double(input.servingWorkers) * budget / settings.serviceSeconds).rounded(.down))
             sizing += " for p95 ≤ \(format(settings.latencySLOSeconds))s"
         } else {
             steady = rate * settings.serviceSeconds / settings.targetUtilization
-            keep = Int((upperRate * settings.serviceSeconds / settings.targetUtilization - 1e-9).rounded(.up))
+            keep = Int(
+                saturating: (upperRate * settings.serviceSeconds / settings.targetUtilization - 1e-9).rounded(.up))
             sizing += " / \(format(settings.targetUtilization))"
         }
-        let drain = Double(max(0, backlog - tolerated)) * settings.serviceSeconds / settings.drainSeconds
-        var wanted = Int((steady + drain - 1e-9).rounded(.up))
-        if sloBreached && backlog > 0 { wanted = max(wanted, input.servingWorkers + 1) }
+        let drain =
+            Double(max(0, backlog.adding(saturating: -tolerated))) * settings.serviceSeconds / settings.drainSeconds
+        var wanted = Int(saturating: (steady + drain - 1e-9).rounded(.up))
+        if sloBreached && backlog > 0 { wanted = max(wanted, input.servingWorkers.adding(saturating: 1)) }
         let thresholdActive = queue > settings.activationQueueDepth || sloBreached
 
         let cap = burstCap(spec: spec, podPrice: input.podPricePerHour)
         let local = input.local.available
-        let fresh = min(max(wanted - local, 0), cap)
+        let fresh = min(max(wanted.adding(saturating: -local), 0), cap)
         var computed = fresh
-        if fresh < memory.burst { computed = min(memory.burst, max(fresh, min(cap, keep - local))) }
+        if fresh < memory.burst { computed = min(memory.burst, max(fresh, min(cap, keep.adding(saturating: -local)))) }
         var burst = computed
         var lowerSince: Date?
         var reason =
             "rate \(sizing) + backlog \(backlog): wanted \(wanted), local available \(local), burst \(fresh)"
-        if wanted - local > cap { reason += " (capped at \(cap))" }
+        if wanted.adding(saturating: -local) > cap { reason += " (capped at \(cap))" }
         if computed > fresh {
             reason += "; keeping \(computed): the rate's noise allows \(keep) workers (\(format(upperRate * 60))/min)"
         }

@@ -13,12 +13,12 @@ public enum ScalingPolicy {
         let sloBreached = latency > settings.latencySLOSeconds
         let thresholdActive = queue > settings.activationQueueDepth || sloBreached
 
-        var wanted = thresholdActive ? queue / max(1, settings.jobsPerWorker) + 1 : 0
-        if sloBreached { wanted = max(wanted, input.servingWorkers + 1) }
+        var wanted = thresholdActive ? (queue / max(1, settings.jobsPerWorker)).adding(saturating: 1) : 0
+        if sloBreached { wanted = max(wanted, input.servingWorkers.adding(saturating: 1)) }
 
         let cap = burstCap(spec: spec, podPrice: input.podPricePerHour)
         let local = input.local.available
-        let computed = min(max(wanted - local, 0), cap)
+        let computed = min(max(wanted.adding(saturating: -local), 0), cap)
         let lastBusyAt = queue > 0 ? input.now : memory.lastBusyAt
 
         var burst = computed
@@ -48,7 +48,7 @@ public enum ScalingPolicy {
     public static func burstCap(spec: PoolSpec, podPrice: Double?) -> Int {
         var cap = max(0, spec.maxReplicas)
         if let budget = spec.maxCostPerHour, let price = podPrice, price > 0 {
-            cap = min(cap, Int((budget / price).rounded(.down)))
+            cap = min(cap, Int(saturating: (budget / price).rounded(.down)))
         }
         return cap
     }
@@ -58,13 +58,13 @@ public enum ScalingPolicy {
     /// budget cuts. 0 without a cost cap or a known price.
     public static func overBudget(spec: PoolSpec, podPrice: Double?, wantedBurst: Int) -> Int {
         guard let budget = spec.maxCostPerHour, let price = podPrice, price > 0 else { return 0 }
-        let affordable = Int((budget / price).rounded(.down))
-        return max(0, min(wantedBurst, max(0, spec.maxReplicas)) - affordable)
+        let affordable = Int(saturating: (budget / price).rounded(.down))
+        return max(0, min(wantedBurst, max(0, spec.maxReplicas)).adding(saturating: -affordable))
     }
 
     private static func describe(queue: Int, latency: Double, wanted: Int, local: Int, burst: Int, cap: Int) -> String {
         var text = "queue \(queue), p95 \(format(latency))s: wanted \(wanted), local available \(local), burst \(burst)"
-        if wanted - local > cap { text += " (capped at \(cap))" }
+        if wanted.adding(saturating: -local) > cap { text += " (capped at \(cap))" }
         return text
     }
 

@@ -34,6 +34,8 @@ public struct WorkerStaffing: Sendable, Equatable {
     public func workers(arrivalsPerSecond rate: Double) -> Int {
         let load = max(0, rate) * serviceSeconds
         guard load > 0, load.isFinite else { return 0 }
+        // Past 10,000 busy workers the search would be slow and the answer is the square-root rule's.
+        guard load < 10_000 else { return Int(saturating: (load + 3 * load.squareRoot()).rounded(.up)) }
         let meanWaitScale = serviceSeconds * (1 + serviceVariability) / 2
         let services = serviceQuantiles
         var servers = Int(load.rounded(.down)) + 1

@@ -53,7 +53,7 @@ public final class GRPCServer: Sendable {
             guard case .idle = state else { throw .invalidState("the server was already started") }
             grpc_init()
             let max = Int32(clamping: configuration.maxMessageBytes)
-            guard let server = rpa_server_create(max, max) else {
+            guard let server = rpa_server_create(max, max, configuration.bufferQuotaBytes) else {
                 grpc_shutdown()
                 throw .invalidState("grpc_server_create failed")
             }

@@ -6,6 +6,10 @@ public struct ServerConfiguration: Sendable {
     public var maxMessageBytes: Int
     /// Plaintext when nil.
     public var tls: TLSConfiguration?
+    /// The most the core may hold in buffers for all connections together. The core keeps reading a message
+    /// until the whole length its prefix announces has arrived (up to 4 GiB) and checks `maxMessageBytes` only
+    /// then; past this quota it resets streams instead of buffering on.
+    public var bufferQuotaBytes: Int
     /// Called once per finished call, for metrics; must be cheap.
     public var onCallFinished: (@Sendable (_ method: String, _ code: StatusCode, _ duration: Duration) -> Void)?
 
@@ -13,10 +17,13 @@ public struct ServerConfiguration: Sendable {
         address: String,
         maxMessageBytes: Int = 65536,
         tls: TLSConfiguration? = nil,
+        bufferQuotaBytes: Int? = nil,
         onCallFinished: (@Sendable (String, StatusCode, Duration) -> Void)? = nil
     ) {
         self.address = address
         self.maxMessageBytes = maxMessageBytes
+        // Room for many requests at the limit at once, and never less than 64 MiB.
+        self.bufferQuotaBytes = bufferQuotaBytes ?? max(64 << 20, 16 * maxMessageBytes)
         self.tls = tls
         self.onCallFinished = onCallFinished
     }

@@ -18,7 +18,7 @@ struct GPUTypeDocument: Decodable {
         gpuType = RunPodGPUType(
             id: id,
             displayName: try container.decodeIfPresent(String.self, forKey: .name) ?? id,
-            memoryGB: try container.decodeIfPresent(LenientNumber.self, forKey: .memory).map { Int($0.value) },
+            memoryGB: try container.decodeIfPresent(LenientNumber.self, forKey: .memory)?.integer,
             securePrice: price?.secure?.value,
             communityPrice: price?.community?.value,
             secureAvailable: try container.decodeIfPresent(Bool.self, forKey: .secure) ?? false,

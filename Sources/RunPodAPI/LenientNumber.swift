@@ -14,6 +14,11 @@ struct LenientNumber: Decodable {
         }
         value = number
     }
+
+    /// The number without its fraction, when an `Int` holds it; nil for a count no machine has (`1e300`).
+    var integer: Int? {
+        Int(exactly: value.rounded(.towardZero))
+    }
 }
 
 extension String {

@@ -22,8 +22,8 @@ struct PodDocument: Decodable {
             name: try container.decodeIfPresent(String.self, forKey: .name) ?? "",
             status: RunPodPodStatus(rawValue: try container.decodeIfPresent(String.self, forKey: .status) ?? ""),
             gpuTypeId: gpu?.id,
-            // The schema's default count is 1 when `gpu` is present; CPU pods have none.
-            gpuCount: gpu.map { $0.count.map { Int($0.value) } ?? 1 } ?? 0,
+            // The schema's default count is 1 when `gpu` is present (and for a count no Int holds); CPU pods have none.
+            gpuCount: gpu.map { $0.count?.integer ?? 1 } ?? 0,
             cloud: try container.decodeIfPresent(String.self, forKey: .cloud),
             dataCenterId: try container.decodeIfPresent(String.self, forKey: .dataCenterId),
             // Informational only: a cost that is neither a number nor a numeric string reads as 0 rather than

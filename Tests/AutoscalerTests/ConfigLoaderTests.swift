@@ -111,6 +111,11 @@ import Testing
             "greater than demand.pollSeconds"
         ),
         ("local: {static: {gpus: 2, usedByOthers: 3}}\n", "local.static.usedByOthers", "cannot exceed"),
+        // FuzzConfigLoader: these loaded, then serve trapped turning them into milliseconds.
+        ("runpod: {timeoutSeconds: 1e300}\n", "runpod.timeoutSeconds", "at most 1000000000 seconds"),
+        ("runpod: {reconcileSeconds: 2e9}\n", "runpod.reconcileSeconds", "at most"),
+        ("grpc: {shutdownGraceSeconds: 1e300}\n", "grpc.shutdownGraceSeconds", "at most"),
+        ("kubernetes: {pollSeconds: 1e300}\n", "kubernetes.pollSeconds", "at most"),
     ])
     func badValuesNameTheFileKeyAndReason(prefix: String, key: String, reason: String) throws {
         let failure = try #require(error(prefix + Self.minimal))

@@ -93,6 +93,35 @@ import Testing
         #expect(queue.metricSpecs[0].metricName == "runpod-media-burst-queue-depth")
     }
 
+    /// FuzzKEDARequest: one GetMetricSpec with `targetValue: "1e30"` trapped the server converting the target to
+    /// the deprecated Int64 field.
+    @Test func aTargetBeyondInt64HoldsTheIntegerFieldAtItsMax() throws {
+        let service = ExternalScalerService(store: Self.makeStore(queue: 95))
+        let spec = try Externalscaler_GetMetricSpecResponse(
+            serializedBytes: service.getMetricSpec(Self.ref(["pool": "burst", "targetValue": "1e30"])).get())
+        #expect(spec.metricSpecs.first?.targetSize == .max)
+        #expect(spec.metricSpecs.first?.targetSizeFloat == 1e30)
+    }
+
+    /// FuzzConfigLoader: `maxReplicas: 9223372036854775807` made the headroom Double(Int.max), which rounds past
+    /// Int64.max and trapped encoding GetMetrics' integer field.
+    @Test func aHeadroomOfIntMaxIsEncoded() throws {
+        var pool = PoolSpec(id: PoolID(namespace: "media", name: "burst"))
+        pool.maxReplicas = .max
+        pool.maxCostPerHour = nil
+        var demand = SourceStatus(name: "file", location: "demand.json")
+        demand.lastGood = DemandReading(queueDepth: 95, latencyP95Seconds: 2, readAt: Self.t0)
+        let inputs = ScalerInputs(
+            pools: [pool], demand: demand, local: LocalCapacity(gpus: .max, usedByOthers: 0), staleAfterSeconds: 120)
+        let service = ExternalScalerService(
+            store: ScalerStateStore(inputs: inputs, now: Self.t0, logger: Logger(label: "test")))
+        let bytes = try service.getMetrics(
+            Self.metricsRequest(["pool": "burst", "metric": "runpodHeadroom"], name: "x")
+        ).get()
+        let value = try #require(try Externalscaler_GetMetricsResponse(serializedBytes: bytes).metricValues.first)
+        #expect(value.metricValue == .max && value.metricValueFloat == Double(Int.max))
+    }
+
     @Test func inactiveWithAnEmptyQueue() throws {
         let service = ExternalScalerService(store: Self.makeStore(queue: 0))
         let active = try Externalscaler_IsActiveResponse(

@@ -64,6 +64,17 @@ import Testing
         #expect(error.field == field)
         #expect(error.description.hasPrefix("RunPodPool m/b: \(field): "))
     }
+
+    /// The observer keys pools by id: a list that names one twice (no real API server does) used to trap there.
+    @Test func aPoolListedTwiceCountsOnce() {
+        var second = Self.full
+        second["spec"]["replicas"] = 1
+        let broken: JSONValue = ["metadata": ["name": "b", "namespace": "m"], "spec": ["template": [:]]]
+        let (pools, rejected) = RunPodPoolDocument.pools(in: [Self.full, broken, second], defaults: PoolDefaults())
+        #expect(pools.map(\.replicas) == [7], "the first one counts")
+        #expect(rejected.map(\.pool) == ["m/b", "media/burst"])
+        #expect(rejected.last?.reason == "listed twice; the first one counts")
+    }
 }
 
 @Suite struct ClusterObjectsTests {
@@ -101,6 +112,13 @@ import Testing
         #expect(pod.nodeName == "a100-1" && pod.phase == "Running" && pod.labels == ["app": "trainer"])
         let pending = ClusterObjects.pod(["metadata": ["name": "p", "namespace": "n"], "spec": ["nodeName": ""]])
         #expect(pending.nodeName == nil && pending.phase == "Pending" && pending.gpus == 0)
+    }
+
+    /// FuzzKubeJSON: containers requesting `"9223372036854775807"` GPUs each overflowed the pod's sum.
+    @Test func absurdRequestsHoldAtTheLimit() {
+        let huge: JSONValue = ["resources": ["requests": ["nvidia.com/gpu": "9223372036854775807"]]]
+        let pod = ClusterObjects.pod(["spec": ["containers": [huge, huge]]])
+        #expect(pod.gpus == .max)
     }
 }
 

@@ -33,6 +33,16 @@ import Testing
         #expect(inf == .infinity)
     }
 
+    /// FuzzPrometheusResponse: a queue of `"1e300"` is a finite number, and trapped converting to Int.
+    @Test func aQueueBeyondAnyCountIsAnError() throws {
+        let json = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"1e300"]}]}}"#
+        let huge = try value(json)
+        #expect { try PrometheusDemandSource.queueDepth(huge, query: "q") } throws: { "\($0)".contains("not a count") }
+        #expect(try PrometheusDemandSource.queueDepth(999_999_999_999_999, query: "q") == 999_999_999_999_999)
+        #expect(try PrometheusDemandSource.queueDepth(41.6, query: "q") == 42)
+        #expect { try PrometheusDemandSource.queueDepth(nil, query: "q") } throws: { "\($0)".contains("no series") }
+    }
+
     @Test func severalSeriesMustBeAggregated() {
         let json =
             #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"a":"1"},"value":[1,"1"]},{"metric":{"a":"2"},"value":[1,"2"]}]}}"#

@@ -49,6 +49,15 @@ import Testing
         ClusterPod(namespace: "media", name: name, nodeName: node, phase: phase, labels: ["app": app], gpus: gpus)
     }
 
+    /// FuzzKubeJSON: two nodes (or pods) claiming `"9223372036854775807"` GPUs overflowed the sums.
+    @Test func absurdQuantitiesHoldAtTheLimit() {
+        let nodes = [node("a", gpus: .max), node("b", gpus: .max)]
+        let pods = [pod("x", on: "a", gpus: .max), pod("y", on: "b", gpus: .max)]
+        let capacity = LocalOccupancy.compute(nodes: nodes, pods: pods, workers: workers)
+        #expect(capacity == LocalCapacity(gpus: .max, usedByOthers: .max))
+        #expect(capacity.available == 0)
+    }
+
     @Test func twoServersOfTwoA100s() {
         let capacity = LocalOccupancy.compute(nodes: [node("a"), node("b")], pods: [], workers: workers)
         #expect(capacity == LocalCapacity(gpus: 4, usedByOthers: 0))
@@ -110,6 +119,18 @@ import Testing
             return
         }
         #expect(record.holder == "a" && record.transitions == 0 && record.leaseDurationSeconds == 15)
+    }
+
+    /// FuzzKubeJSON: a Lease with `leaseTransitions: 9223372036854775807` made every replica trap taking it over.
+    @Test func takingOverALeaseAtMaxTransitionsHoldsTheCount() {
+        let action = LeaderElection.next(
+            identity: "b", observed: lease("a", transitions: .max), observedChangedAt: Self.t0,
+            now: Self.t0.addingTimeInterval(60), settings: settings)
+        guard case .update(let record) = action else {
+            Issue.record("no takeover")
+            return
+        }
+        #expect(record.holder == "b" && record.transitions == .max)
     }
 
     @Test func theHolderRenews() {

@@ -120,6 +120,12 @@ import Testing
         #expect(done.burst == 0)
     }
 
+    /// The fuzz corpus's config with `maxCostPerHour: 1e300`: the budget buys more pods than Int holds.
+    @Test func anAbsurdBudgetCutsNothingAndDoesNotTrap() {
+        #expect(ScalingPolicy.overBudget(spec: Self.spec(maxCost: 1e300), podPrice: 0.69, wantedBurst: 20) == 0)
+        #expect(ScalingPolicy.overBudget(spec: Self.spec(maxCost: 3.0), podPrice: 1e-300, wantedBurst: 20) == 0)
+    }
+
     @Test func theBudgetCutIsCounted() {
         // 101 wanted, 4 local: 97 pods, 20 after maxReplicas; 3.0 USD/h buys 4 at 0.69.
         let cut = ScalingPolicy.decide(
@@ -177,6 +183,31 @@ import Testing
         #expect(ScalingPolicy.burstCap(spec: Self.spec(maxReplicas: 20, maxCost: 5), podPrice: 0.99) == 5)
         #expect(ScalingPolicy.burstCap(spec: Self.spec(maxReplicas: 20, maxCost: 5), podPrice: nil) == 20)
         #expect(ScalingPolicy.burstCap(spec: Self.spec(maxReplicas: 20, maxCost: nil), podPrice: 3) == 20)
+    }
+
+    /// FuzzConfigLoader: `maxCostPerHour: 1e300` passes validation, and the budget over a 0.69 price trapped
+    /// converting to Int.
+    @Test func aBudgetBeyondAnyCountLeavesMaxReplicas() {
+        #expect(ScalingPolicy.burstCap(spec: Self.spec(maxReplicas: 20, maxCost: 1e300), podPrice: 0.69) == 20)
+        #expect(ScalingPolicy.burstCap(spec: Self.spec(maxReplicas: .max, maxCost: 1e300), podPrice: 1e-300) == .max)
+    }
+
+    /// FuzzConfigLoader: `local.static.gpus: 9223372036854775807`, and counts next to it, trapped on `+ 1`.
+    @Test func extremeCountsHoldAtTheLimitsInsteadOfTrapping() {
+        var spec = Self.spec(maxReplicas: .max)
+        spec.scaling.jobsPerWorker = 1
+        let breached = ScalingPolicy.decide(
+            spec: spec, input: Self.input(queue: .max, p95: 1e9, local: .max, serving: .max), memory: PolicyMemory())
+        #expect(breached.wanted == .max && breached.burst == 0)
+        let queued = ScalingPolicy.decide(spec: spec, input: Self.input(queue: .max), memory: PolicyMemory())
+        #expect(queued.wanted == .max && queued.burst == .max)
+
+        spec.scaling.mode = .rate
+        spec.scaling.serviceSeconds = 1e300
+        var input = Self.input(queue: 40, p95: 1e9, serving: .max)
+        input.demand.arrivalsPerSecond = 1e6
+        let rate = ScalingPolicy.decide(spec: spec, input: input, memory: PolicyMemory())
+        #expect(rate.wanted == .max && rate.burst == .max, "λ × S beyond any count holds at the cap")
     }
 
     @Test func localCapacityNeverGoesNegative() {

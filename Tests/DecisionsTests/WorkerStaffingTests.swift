@@ -34,6 +34,14 @@ import Testing
         #expect(Self.lateShareFixed(servers: workers - 1, rate: rate, service: 10, slo: 30) > 0.05)
     }
 
+    /// Rates from outside can be absurd: a huge one answers at once and never traps.
+    @Test func hugeRatesAnswerWithoutTrapping() {
+        let staffing = WorkerStaffing(serviceSeconds: 10, serviceP95Seconds: 16, latencySLOSeconds: 30)
+        #expect(staffing.workers(arrivalsPerSecond: 2_000) == Int((20_000 + 3 * 20_000.0.squareRoot()).rounded(.up)))
+        #expect(staffing.workers(arrivalsPerSecond: 1e300) == Int.max)
+        #expect(staffing.workers(arrivalsPerSecond: .infinity) == 0)
+    }
+
     @Test func noArrivalsNeedNoWorkers() {
         let staffing = WorkerStaffing(serviceSeconds: 10, serviceP95Seconds: 16, latencySLOSeconds: 30)
         #expect(staffing.workers(arrivalsPerSecond: 0) == 0)

@@ -61,4 +61,15 @@ struct ParsingTests {
         #expect(Set(kinds).count == kinds.count)
         #expect(kinds.map(\.description).contains("noCapacity"))
     }
+
+    /// FuzzRunPodJSON: a GPU count or memory of `1e300` (a number or a numeric string) trapped converting to Int.
+    @Test func countsNoIntHoldsReadAsUnknown() throws {
+        let list =
+            #"{"pods":[{"id":"a","gpu":{"count":1e300}},{"id":"b","gpu":{"count":"-1e300"}},{"id":"c","gpu":{"count":2.0}}]}"#
+        let pods = try JSONDecoder().decode(PodListDocument.self, from: Data(list.utf8))
+        #expect(pods.pods.map(\.pod.gpuCount) == [1, 1, 2], "the schema's default 1 for a count that is no count")
+        let catalog = try JSONDecoder().decode(
+            GPUCatalogDocument.self, from: Data(#"{"gpus":[{"id":"x","memory":"1e300"},{"id":"y","memory":48}]}"#.utf8))
+        #expect(catalog.gpus.map(\.gpuType.memoryGB) == [nil, 48])
+    }
 }

@@ -70,14 +70,19 @@ struct ConfigReader {
         return value
     }
 
-    mutating func double(_ path: String, _ fallback: Double, minimum: Double = 0, allowZero: Bool = true)
-        throws(ConfigError) -> Double
-    {
+    /// A number of seconds: serve turns each into whole milliseconds, so past `maximum` (about 31 years) a
+    /// setting that loads would trap it at start.
+    mutating func double(
+        _ path: String, _ fallback: Double, minimum: Double = 0, allowZero: Bool = true, maximum: Double = 1e9
+    ) throws(ConfigError) -> Double {
         guard let (text, origin) = try raw(path), !text.isEmpty else { return fallback }
         let value = try double(text, at: path, origin: origin)
         guard value >= minimum, allowZero || value != 0 else {
             let bound = allowZero ? "at least \(minimum)" : "greater than \(minimum)"
             throw ConfigError(origin: origin, key: path, reason: "must be \(bound), got \(text)")
+        }
+        guard value <= maximum else {
+            throw ConfigError(origin: origin, key: path, reason: "must be at most \(Int(maximum)) seconds, got \(text)")
         }
         return value
     }

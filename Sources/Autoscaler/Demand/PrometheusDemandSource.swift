@@ -31,24 +31,32 @@ public struct PrometheusDemandSource: DemandSource {
     public func changeToken() -> String? { nil }
 
     public func read(now: Date) async throws -> DemandReading {
-        let depth = try await value(of: queueDepthQuery, key: "queueDepthQuery")
-        guard let depth else {
-            throw DemandSourceError(
-                "queueDepthQuery returned no series (is the lag exporter scraped?): \(queueDepthQuery)")
-        }
-        guard depth.isFinite, depth >= 0 else {
-            throw DemandSourceError("queueDepthQuery returned \(depth), not a count: \(queueDepthQuery)")
-        }
-        let latency = try await value(of: latencyP95Query, key: "latencyP95Query")
-        let p95 = latency.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? 0
+        let depth = try Self.queueDepth(
+            try await value(of: queueDepthQuery, key: "queueDepthQuery"), query: queueDepthQuery)
+        let p95 = Self.nonNegative(try await value(of: latencyP95Query, key: "latencyP95Query"))
         var rate: Double?
         if !arrivalRateQuery.isEmpty {
             // An empty or NaN rate means nothing arrived in the window.
-            let value = try await value(of: arrivalRateQuery, key: "arrivalRateQuery")
-            rate = value.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? 0
+            rate = Self.nonNegative(try await value(of: arrivalRateQuery, key: "arrivalRateQuery"))
         }
-        return DemandReading(
-            queueDepth: Int(depth.rounded()), latencyP95Seconds: p95, readAt: now, arrivalsPerSecond: rate)
+        return DemandReading(queueDepth: depth, latencyP95Seconds: p95, readAt: now, arrivalsPerSecond: rate)
+    }
+
+    /// The queue query's value as a count of jobs; no series, NaN or a negative value is an error.
+    static func queueDepth(_ value: Double?, query: String) throws -> Int {
+        guard let value else {
+            throw DemandSourceError("queueDepthQuery returned no series (is the lag exporter scraped?): \(query)")
+        }
+        // The same bound as the file source's: beyond it the value is no queue (and no Int).
+        guard value.isFinite, value >= 0, value < 1e15 else {
+            throw DemandSourceError("queueDepthQuery returned \(value), not a count: \(query)")
+        }
+        return Int(value.rounded())
+    }
+
+    /// A latency or rate: an empty result, NaN or a negative value reads as 0.
+    static func nonNegative(_ value: Double?) -> Double {
+        value.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? 0
     }
 
     /// The query's single value; nil for an empty result.

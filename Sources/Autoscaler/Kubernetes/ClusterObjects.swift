@@ -23,7 +23,7 @@ public enum ClusterObjects {
             return quantity(request.isNull ? resources["limits"][gpuResource] : request)
         }
         let spec = object["spec"]
-        let running = (spec["containers"].array ?? []).reduce(0) { $0 + gpus($1) }
+        let running = (spec["containers"].array ?? []).reduce(0) { $0.adding(saturating: gpus($1)) }
         let initial = (spec["initContainers"].array ?? []).map(gpus).max() ?? 0
         return ClusterPod(
             namespace: object["metadata"]["namespace"].string ?? "",

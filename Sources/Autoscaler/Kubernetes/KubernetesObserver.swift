@@ -45,15 +45,9 @@ public struct KubernetesObserver: Sendable {
     public func readOnce(reported: inout Set<String>) async {
         do {
             let list = try await client.list(.runPodPools(namespace: nil), labelSelector: nil, fieldSelector: nil)
-            var pools: [ClusterPool] = []
-            for object in list.items {
-                switch RunPodPoolDocument.parse(object, defaults: poolDefaults) {
-                case .success(let pool): pools.append(pool)
-                case .failure(let error):
-                    if reported.insert("\(error)").inserted {
-                        logger.error("ignoring a RunPodPool", metadata: ["error": "\(error)"])
-                    }
-                }
+            let (pools, rejected) = RunPodPoolDocument.pools(in: list.items, defaults: poolDefaults)
+            for error in rejected where reported.insert("\(error)").inserted {
+                logger.error("ignoring a RunPodPool", metadata: ["error": "\(error)"])
             }
             var local: LocalCapacity?
             if let selectors = localSelectors {

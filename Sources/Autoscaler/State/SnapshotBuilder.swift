@@ -63,7 +63,7 @@ public enum SnapshotBuilder {
                 let input = PolicyInput(
                     demand: reading,
                     local: inputs.local,
-                    servingWorkers: inputs.local.available + running,
+                    servingWorkers: inputs.local.available.adding(saturating: running),
                     podPricePerHour: inputs.podPrices[id],
                     now: now
                 )
@@ -99,7 +99,7 @@ public enum SnapshotBuilder {
                 var response = Externalscaler_GetMetricsResponse()
                 var metricValue = Externalscaler_MetricValue()
                 metricValue.metricName = name
-                metricValue.metricValue = Int64(value.rounded(.up))
+                metricValue.metricValue = Int64(Int(saturating: value.rounded(.up)))
                 metricValue.metricValueFloat = value
                 response.metricValues = [metricValue]
                 metrics[metric] = .success(encode(response))
@@ -122,7 +122,8 @@ public enum SnapshotBuilder {
     public static func encodeSpec(name: String, target: Double) -> [UInt8] {
         var spec = Externalscaler_MetricSpec()
         spec.metricName = name
-        spec.targetSize = max(1, Int64(target.rounded(.up)))
+        // The deprecated integer field of a target past Int64 (targetValue is the client's) holds at Int64.max.
+        spec.targetSize = max(1, Int64(Int(saturating: target.rounded(.up))))
         spec.targetSizeFloat = target
         var response = Externalscaler_GetMetricSpecResponse()
         response.metricSpecs = [spec]

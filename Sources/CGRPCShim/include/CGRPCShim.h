@@ -14,10 +14,16 @@
 
 // ---- Server -----------------------------------------------------------------
 
-/// A server with port reuse off (a second server on a used port must fail)
-/// and the given receive limit (the core answers RESOURCE_EXHAUSTED past it).
-static inline grpc_server *rpa_server_create(int max_receive_bytes, int max_send_bytes) {
-    grpc_arg args[3];
+/// A server with port reuse off (a second server on a used port must fail),
+/// the given message limits (the core answers RESOURCE_EXHAUSTED past the
+/// receive one) and a memory quota for all its connections' buffers: the core
+/// buffers a message until the whole length its prefix announces has arrived,
+/// so without a quota one stream announcing 4 GiB could make it buffer that.
+/// Under the quota's pressure the core cancels streams with RESOURCE_EXHAUSTED.
+static inline grpc_server *rpa_server_create(int max_receive_bytes, int max_send_bytes, size_t memory_quota_bytes) {
+    grpc_resource_quota *quota = grpc_resource_quota_create("runpod-autoscaler grpc server");
+    grpc_resource_quota_resize(quota, memory_quota_bytes);
+    grpc_arg args[4];
     args[0].type = GRPC_ARG_INTEGER;
     args[0].key = (char *)GRPC_ARG_ALLOW_REUSEPORT;
     args[0].value.integer = 0;
@@ -27,8 +33,15 @@ static inline grpc_server *rpa_server_create(int max_receive_bytes, int max_send
     args[2].type = GRPC_ARG_INTEGER;
     args[2].key = (char *)GRPC_ARG_MAX_SEND_MESSAGE_LENGTH;
     args[2].value.integer = max_send_bytes;
-    grpc_channel_args channel_args = {3, args};
-    return grpc_server_create(&channel_args, NULL);
+    args[3].type = GRPC_ARG_POINTER;
+    args[3].key = (char *)GRPC_ARG_RESOURCE_QUOTA;
+    args[3].value.pointer.p = quota;
+    args[3].value.pointer.vtable = grpc_resource_quota_arg_vtable();
+    grpc_channel_args channel_args = {4, args};
+    grpc_server *server = grpc_server_create(&channel_args, NULL);
+    // The server's copy of the arguments holds its own reference.
+    grpc_resource_quota_unref(quota);
+    return server;
 }
 
 /// Binds a plaintext port; returns the bound port, 0 on failure.

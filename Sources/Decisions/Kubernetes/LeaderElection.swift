@@ -29,7 +29,7 @@ public enum LeaderElection {
         guard vacant || expired else { return .wait }
         record.holder = identity
         record.acquireTime = now
-        record.transitions = observed.transitions + 1
+        record.transitions = observed.transitions.adding(saturating: 1)
         return .update(record)
     }
 

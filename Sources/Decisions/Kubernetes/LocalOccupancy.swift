@@ -9,12 +9,12 @@ public enum LocalOccupancy {
     public static func compute(nodes: [ClusterNode], pods: [ClusterPod], workers: LabelSelector) -> LocalCapacity {
         let healthy = nodes.filter { $0.ready && !$0.unschedulable }
         let names = Set(healthy.map(\.name))
-        let allocatable = healthy.reduce(0) { $0 + max(0, $1.allocatableGPUs) }
+        let allocatable = healthy.reduce(0) { $0.adding(saturating: max(0, $1.allocatableGPUs)) }
         let usedByOthers = pods.reduce(0) { total, pod in
             guard !pod.isTerminal, let node = pod.nodeName, names.contains(node), !workers.matches(pod.labels) else {
                 return total
             }
-            return total + max(0, pod.gpus)
+            return total.adding(saturating: max(0, pod.gpus))
         }
         return LocalCapacity(gpus: allocatable, usedByOthers: min(usedByOthers, allocatable))
     }
