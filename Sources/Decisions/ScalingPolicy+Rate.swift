@@ -20,29 +20,9 @@ extension ScalingPolicy {
         let rate = max(0, arrivalsPerSecond)
         // The queue depth counts jobs in progress too (consumer lag): the backlog is what no worker holds.
         let backlog = max(0, queue.adding(saturating: -input.servingWorkers))
-        let steady: Double
-        /// Workers the rate still needs at the top of its counting noise: the floor while lowering.
-        let keep: Int
         let upperRate = rate + settings.lowerMarginSigmas * (rate / settings.arrivalWindowSeconds).squareRoot()
-        // Jobs the serving workers start within the wait budget are ordinary queueing, not a backlog to clear.
-        var tolerated = 0
-        var sizing = "\(format(rate * 60))/min × \(format(settings.serviceSeconds))s"
-        if let p95 = settings.serviceP95Seconds {
-            let staffing = WorkerStaffing(
-                serviceSeconds: settings.serviceSeconds, serviceP95Seconds: p95,
-                latencySLOSeconds: settings.latencySLOSeconds)
-            steady = Double(staffing.workers(arrivalsPerSecond: rate))
-            keep = staffing.workers(arrivalsPerSecond: upperRate)
-            let budget = max(0, settings.latencySLOSeconds - p95)
-            tolerated = Int(
-                saturating: (Double(input.servingWorkers) * budget / settings.serviceSeconds).rounded(.down))
-            sizing += " for p95 ≤ \(format(settings.latencySLOSeconds))s"
-        } else {
-            steady = rate * settings.serviceSeconds / settings.targetUtilization
-            keep = Int(
-                saturating: (upperRate * settings.serviceSeconds / settings.targetUtilization - 1e-9).rounded(.up))
-            sizing += " / \(format(settings.targetUtilization))"
-        }
+        let sizing = rateSizing(settings, rate: rate, upperRate: upperRate, serving: input.servingWorkers)
+        let (steady, keep, tolerated) = (sizing.steady, sizing.keep, sizing.tolerated)
         let drain =
             Double(max(0, backlog.adding(saturating: -tolerated))) * settings.serviceSeconds / settings.drainSeconds
         var wanted = Int(saturating: (steady + drain - 1e-9).rounded(.up))
@@ -57,7 +37,7 @@ extension ScalingPolicy {
         var burst = computed
         var lowerSince: Date?
         var reason =
-            "rate \(sizing) + backlog \(backlog): wanted \(wanted), local available \(local), burst \(fresh)"
+            "rate \(sizing.text) + backlog \(backlog): wanted \(wanted), local available \(local), burst \(fresh)"
         if wanted.adding(saturating: -local) > cap { reason += " (capped at \(cap))" }
         if computed > fresh {
             reason += "; keeping \(computed): the rate's noise allows \(keep) workers (\(format(upperRate * 60))/min)"
@@ -77,6 +57,33 @@ extension ScalingPolicy {
             thresholdActive: thresholdActive, wanted: wanted, burst: burst, reason: reason,
             memory: PolicyMemory(
                 burst: burst, lastBusyAt: queue > 0 ? input.now : memory.lastBusyAt, lowerSince: lowerSince),
-            overBudget: overBudget(spec: spec, podPrice: input.podPricePerHour, wantedBurst: wanted - local))
+            overBudget: overBudget(
+                spec: spec, podPrice: input.podPricePerHour, wantedBurst: wanted.adding(saturating: -local)))
+    }
+    /// Workers for the arrival rate (`steady`), for the rate at the top of its
+    /// counting noise (`keep`: the floor while lowering), and the queued jobs
+    /// that are ordinary queueing rather than a backlog to clear (`tolerated`:
+    /// those the serving workers start within the wait budget; SLO sizing only).
+    private static func rateSizing(
+        _ settings: ScalingSettings, rate: Double, upperRate: Double, serving: Int
+    ) -> (steady: Double, keep: Int, tolerated: Int, text: String) {
+        let text = "\(format(rate * 60))/min × \(format(settings.serviceSeconds))s"
+        guard let p95 = settings.serviceP95Seconds else {
+            let (service, utilization) = (settings.serviceSeconds, settings.targetUtilization)
+            return (
+                rate * service / utilization, Int(saturating: (upperRate * service / utilization - 1e-9).rounded(.up)),
+                0,
+                text + " / \(format(settings.targetUtilization))"
+            )
+        }
+        let staffing = WorkerStaffing(
+            serviceSeconds: settings.serviceSeconds, serviceP95Seconds: p95,
+            latencySLOSeconds: settings.latencySLOSeconds)
+        let budget = max(0, settings.latencySLOSeconds - p95)
+        return (
+            Double(staffing.workers(arrivalsPerSecond: rate)), staffing.workers(arrivalsPerSecond: upperRate),
+            Int(saturating: (Double(serving) * budget / settings.serviceSeconds).rounded(.down)),
+            text + " for p95 ≤ \(format(settings.latencySLOSeconds))s"
+        )
     }
 }

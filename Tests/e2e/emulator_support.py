@@ -29,6 +29,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from support import built_binary
+
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("SHARED_DIR") or (REPO.parent / "shared"))
 BINARY = Path(os.environ.get("RPA_BINARY") or (REPO / ".build" / "debug" / "runpod-autoscaler"))
@@ -187,10 +189,7 @@ class Emulator:
         self._reader: threading.Thread | None = None
 
     def launch(self) -> "Emulator":
-        if not BINARY.is_file():
-            if os.environ.get("RPA_BINARY"):
-                pytest.fail(f"RPA_BINARY={BINARY} does not exist")
-            pytest.skip(f"binary not built: {BINARY} (run swift build, or set RPA_BINARY)")
+        built_binary()
         env = {k: v for k, v in os.environ.items() if not k.startswith("RUNPOD_")}
         self.proc = subprocess.Popen(self.args, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

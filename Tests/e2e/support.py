@@ -22,6 +22,8 @@ import sys
 import threading
 import time
 import types
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -31,6 +33,24 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("SHARED_DIR") or (REPO.parent / "shared"))
 BINARY = Path(os.environ.get("RPA_BINARY") or (REPO / ".build" / "debug" / "runpod-autoscaler"))
+
+
+def built_binary() -> Path:
+    """The binary under test: a failure when RPA_BINARY names a missing file, a skip when the default is not built."""
+    if not BINARY.is_file():
+        if os.environ.get("RPA_BINARY"):
+            pytest.fail(f"RPA_BINARY={BINARY} does not exist")
+        pytest.skip(f"binary not built: {BINARY} (run swift build, or set RPA_BINARY)")
+    return BINARY
+
+
+def http_get(url: str) -> tuple[int, str]:
+    """Status and body of a GET, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 KEDA_PROTO = SHARED / "reference" / "keda" / "externalscaler.proto"
 
 STARTUP_TIMEOUT = 20.0
@@ -283,10 +303,7 @@ class Scaler:
 
     def launch(self) -> "Scaler":
         """Starts the process without waiting for it to listen."""
-        if not BINARY.is_file():
-            if os.environ.get("RPA_BINARY"):
-                pytest.fail(f"RPA_BINARY={BINARY} does not exist")
-            pytest.skip(f"binary not built: {BINARY} (run swift build, or set RPA_BINARY)")
+        built_binary()
         self.config_path.write_text(to_yaml(self.config) + "\n")
         # Hermetic: no RunPod key or RUNPOD_AUTOSCALER_* overrides, no cluster to discover.
         env = {k: v for k, v in os.environ.items()

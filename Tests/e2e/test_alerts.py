@@ -22,7 +22,6 @@ import re
 import shutil
 import socket
 import subprocess
-import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,6 +33,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from emulator_support import Emulator
 from manifest_support import render
 from support import REPO, Scaler, wait_for
+from support import http_get as get
 
 MONITORING = REPO / "manifests" / "monitoring"
 RULES = MONITORING / "runpod-autoscaler.rules.yaml"
@@ -190,14 +190,6 @@ def test_kubectl_kustomize_renders_the_monitoring_directory():
 # --------------------------------------------------------------------------- #
 # The real binary
 # --------------------------------------------------------------------------- #
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
 
 def free_port() -> int:
     with socket.socket() as s:

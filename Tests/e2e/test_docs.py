@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from support import built_binary
+
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 CONFIG_DOC = DOCS / "CONFIG.md"
@@ -41,14 +43,6 @@ BINARY = Path(os.environ.get("RPA_BINARY") or (REPO / ".build" / "debug" / "runp
 PREFIX = "runpod_autoscaler_"
 HISTOGRAM_SUFFIXES = ("_bucket", "_sum", "_count")
 METRIC_TOKEN = re.compile(r"\b" + PREFIX + r"[a-z0-9_]*[a-z0-9]\b")
-
-
-def _binary() -> Path:
-    if not BINARY.is_file():
-        if os.environ.get("RPA_BINARY"):
-            pytest.fail(f"RPA_BINARY={BINARY} does not exist")
-        pytest.skip(f"binary not built: {BINARY} (run swift build, or set RPA_BINARY)")
-    return BINARY
 
 
 def _update_script():
@@ -104,7 +98,7 @@ def alert_rules() -> list[dict]:
 # --------------------------------------------------------------------------- #
 
 def test_config_table_is_the_binarys_config_reference():
-    table = subprocess.run([str(_binary()), "config-reference"], capture_output=True, text=True, check=True,
+    table = subprocess.run([str(built_binary()), "config-reference"], capture_output=True, text=True, check=True,
                            timeout=30).stdout.strip()
     script = _update_script()
     doc = CONFIG_DOC.read_text()

@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from support import BINARY, REPO
+from support import BINARY, REPO, built_binary
 from test_prometheus_demand import PROMETHEUS
 
 SCRIPT = REPO / "scripts" / "load_test.py"
@@ -25,10 +25,7 @@ WALL_LIMIT = 90
 
 
 def test_a_short_load_run_passes_every_check_and_stays_on_time(tmp_path):
-    if not BINARY.is_file():
-        if os.environ.get("RPA_BINARY"):
-            pytest.fail(f"RPA_BINARY={BINARY} does not exist")
-        pytest.skip(f"binary not built: {BINARY}")
+    built_binary()
     if PROMETHEUS is None:
         pytest.fail("the prometheus binary is not installed (make deps installs Debian's package)")
     started = time.monotonic()

@@ -47,6 +47,7 @@ from manifest_support import (
     environment_name, find, flatten, grants_for, keda_validators, load_documents, one, read_request_log,
     render, render_mtls, request_to_call, schema_errors, setting, unused_grants, write_overlay, yaml_files,
 )
+from support import built_binary
 
 NAMESPACE = "platform"
 ACCOUNT = (NAMESPACE, "runpod-autoscaler")
@@ -592,10 +593,7 @@ def runpod_api(tmp_path_factory):
 
 
 def require_binary():
-    if not BINARY.is_file():
-        if os.environ.get("RPA_BINARY"):
-            pytest.fail(f"RPA_BINARY={BINARY} does not exist")
-        pytest.skip(f"binary not built: {BINARY} (swift build, or set RPA_BINARY)")
+    built_binary()
 
 
 def run_check(config_path: Path, *settings: str, env: dict[str, str]) -> subprocess.CompletedProcess:

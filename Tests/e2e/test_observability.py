@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from support import Scaler, wait_for
+from support import http_get as get
 
 # Every metric DESIGN.md names (prefix runpod_autoscaler_).
 DESIGN_METRICS = [
@@ -17,14 +16,6 @@ DESIGN_METRICS = [
     "pod_creations_total", "pod_terminations_total", "offering_unavailable", "grpc_requests_total",
     "grpc_request_duration_seconds", "reconcile_duration_seconds", "leader", "source_last_success_timestamp_seconds",
 ]
-
-
-def get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def families(text: str) -> dict:

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from support import built_binary
+
 REPO = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("RPA_BINARY") or (REPO / ".build" / "debug" / "runpod-autoscaler"))
 TRACE = REPO / "examples" / "traces" / "flash-crowd.csv"
@@ -37,14 +39,6 @@ PALETTE = {
     "sky": (0x56, 0xB4, 0xE9),
 }
 PAGE_BACKGROUND = (0xF3, 0xF5, 0xF8)
-
-
-def _binary() -> Path:
-    if not BINARY.is_file():
-        if os.environ.get("RPA_BINARY"):
-            pytest.fail(f"RPA_BINARY={BINARY} does not exist")
-        pytest.skip(f"binary not built: {BINARY} (run swift build, or set RPA_BINARY)")
-    return BINARY
 
 
 class _Page(html.parser.HTMLParser):
@@ -88,7 +82,7 @@ class _Page(html.parser.HTMLParser):
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> tuple[Path, dict]:
     """(report.html, the parsed --json result) of `simulate` on the flash-crowd trace."""
-    binary = _binary()
+    binary = built_binary()
     out = tmp_path_factory.mktemp("simulate")
     page, result = out / "report.html", out / "result.json"
     run = subprocess.run(

@@ -22,7 +22,7 @@ public enum SnapshotBuilder {
         for spec in inputs.pools {
             let id = spec.id
             let cluster = inputs.clusterPools[id]
-            if following, let published = cluster?.published,
+            if let published = cluster?.published,
                 published.servable(following: inputs.followedLeader, now: now, staleAfter: inputs.staleAfterSeconds)
             {
                 // The leader's answer, so every replica gives KEDA the same one.
