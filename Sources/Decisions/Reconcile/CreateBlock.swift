@@ -10,6 +10,12 @@ public enum CreateBlock: Sendable, Equatable, CustomStringConvertible {
     case noCapacity
     /// The next pod would pass `maxCostPerHour`.
     case budget(used: Double, limit: Double)
+    /// Failed or timed-out pods still hold room under `maxReplicas` until
+    /// RunPod has terminated them: their replacements wait.
+    case replacing(count: Int)
+    /// A pool with `maxCostPerHour` creates only at prices read in the same
+    /// pass, and the GPU catalog could not be read.
+    case pricesUnknown
 
     public var description: String {
         switch self {
@@ -19,6 +25,9 @@ public enum CreateBlock: Sendable, Equatable, CustomStringConvertible {
         case .noCapacity: "no capacity on any offering of the pool"
         case .budget(let used, let limit):
             "budget: \(String(format: "%.2f", used)) of \(String(format: "%.2f", limit)) USD/h used, no available offering fits"
+        case .replacing(let count):
+            "waiting for \(count) failed or timed-out pods to be terminated before replacing them (maxReplicas)"
+        case .pricesUnknown: "GPU prices could not be read: maxCostPerHour needs current prices to create"
         }
     }
 }

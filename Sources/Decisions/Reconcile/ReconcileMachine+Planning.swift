@@ -2,14 +2,29 @@ import Foundation
 
 extension ReconcileMachine {
     /// Plans one pool with the pure planner and remembers its expectations.
-    mutating func plan(_ spec: PoolSpec, desired: Int, now: Date) -> ([ReconcileCommand], [ReconcileReport]) {
+    /// A pool with a budget that would create at prices not read in this pass
+    /// reads the catalog first and is planned again (RunPod bills a pod at the
+    /// price of its create; a price read minutes ago may pass the budget),
+    /// unless a read failed less than `catalogRetrySeconds` ago.
+    mutating func plan(
+        _ spec: PoolSpec, desired: Int, attempt: Int, now: Date
+    ) -> ([ReconcileCommand], [ReconcileReport]) {
         let pods = pass?.podsByPool[spec.id] ?? []
         let input = ReconcileInput(
             pool: spec, desired: desired, pods: pods, listedAt: pass?.listStartedAt ?? now,
             expectations: state.expectations[spec.id] ?? [], terminating: state.terminating,
             unavailableUntil: state.unavailableUntil, prices: prices(of: spec),
-            createsBlockedUntil: state.blockedUntil, createsStopped: state.stopped(at: now), now: now)
+            // A dry run bills nothing: the last prices do for what it would send.
+            pricesCurrent: settings.dryRun || pass?.catalogRead == true, createsBlockedUntil: state.blockedUntil,
+            createsStopped: state.stopped(at: now), now: now)
         let plan = ReconcilePlanner.plan(input, naming: settings.naming, random: &random)
+        if plan.block == .pricesUnknown, pass?.catalogTried == false,
+            state.catalogRetryAt.map({ now >= $0 }) ?? true
+        {
+            pass?.catalogTried = true
+            pass?.work.insert(.plan(spec, desired: desired, attempt: attempt), at: 0)
+            return ([.readCatalog], [])
+        }
         state.expectations[spec.id] = plan.expectations
 
         var byStatus: [String: Int] = [:]

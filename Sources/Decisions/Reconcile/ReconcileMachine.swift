@@ -40,6 +40,10 @@ public struct ReconcileMachine: Sendable {
         var listStartedAt: Date?
         var podsByPool: [PoolID: [ObservedPod]] = [:]
         var orphans: [ObservedPod] = []
+        /// Whether the catalog was asked for, and read, in this pass (a pool
+        /// with a budget creates only at prices read in the same pass).
+        var catalogTried = false
+        var catalogRead = false
         /// The pool being worked on and its plan attempt (re-planned after no capacity).
         var current: (spec: PoolSpec, desired: Int, attempt: Int)?
     }
@@ -73,7 +77,9 @@ public struct ReconcileMachine: Sendable {
         pass = Pass(request: request)
         for spec in request.pools { state.knownPoolGrace[spec.id] = spec.scaling.orphanGraceSeconds }
         let stale = state.catalogAt.map { now.timeIntervalSince($0) > settings.catalogSeconds } ?? true
-        return stale ? send(.readCatalog) : list(now: now)
+        guard stale else { return list(now: now) }
+        pass?.catalogTried = true
+        return send(.readCatalog)
     }
 
     /// Feeds the answer to the last command back; returns the next step.
@@ -86,14 +92,20 @@ public struct ReconcileMachine: Sendable {
         case .catalogRead(let prices):
             state.gpuPrices = prices
             state.catalogAt = now
-            return list(now: now)
+            state.catalogRetryAt = nil
+            pass?.catalogRead = true
+            // Read at the start of the pass, the list comes next; read for a create, the plan goes on.
+            if pass?.listStartedAt == nil { return list(now: now) }
         case .catalogFailed(let failure):
             reports.append(.catalogFailed(failure))
             reports += applyBlocking(failure, now: now)
             state.catalogAt = now.addingTimeInterval(settings.catalogRetrySeconds - settings.catalogSeconds)
-            var step = list(now: now)
-            step.reports = reports + step.reports
-            return step
+            state.catalogRetryAt = now.addingTimeInterval(settings.catalogRetrySeconds)
+            if pass?.listStartedAt == nil {
+                var step = list(now: now)
+                step.reports = reports + step.reports
+                return step
+            }
         case .listFailed(let failure):
             state.lastListError = failure.detail
             reports.append(.listFailed(failure))
@@ -200,7 +212,7 @@ public struct ReconcileMachine: Sendable {
             switch work {
             case .plan(let spec, let desired, let attempt):
                 self.pass?.current = (spec, desired, attempt)
-                let (commands, planned) = plan(spec, desired: desired, now: now)
+                let (commands, planned) = plan(spec, desired: desired, attempt: attempt, now: now)
                 reports += planned
                 self.pass?.work.insert(contentsOf: commands.map(Work.send), at: 0)
             case .planOrphans:
@@ -208,7 +220,7 @@ public struct ReconcileMachine: Sendable {
                 let commands = planOrphans(now: now)
                 self.pass?.work.insert(contentsOf: commands.map(Work.send), at: 0)
             case .send(let command):
-                if settings.dryRun {
+                if settings.dryRun && command.mutates {
                     reports.append(.wouldSend(command))
                     continue
                 }
