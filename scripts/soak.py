@@ -229,6 +229,7 @@ class Emulator:
             if match:
                 self.port = int(match.group(1).strip('"').rsplit(":", 1)[1])
             elif self.proc.poll() is not None or time.monotonic() > deadline:
+                self.close()  # not yet the soak's to close: nothing may be left running
                 raise SetupError(f"the emulator did not start:\n{self.log_path.read_text()[-2000:]}")
             else:
                 time.sleep(0.05)
