@@ -12,8 +12,10 @@ struct SoakReplica: Sendable {
     /// A freshly started process; each start draws names from its own stream, as a real process would.
     init(index: Int, generation: Int, seed: UInt64) {
         let settings = ReconcileMachine.Settings(naming: ReconcileSoak.naming)
-        let stream = seed ^ (UInt64(index + 1) << 56) ^ (UInt64(generation) &* 0x9E37_79B9_7F4A_7C15)
-        machine = ReconcileMachine(settings: settings, random: SplitMix64(seed: stream))
+        // Hashed, not offset: SplitMix64 steps its state by a constant, so seeds
+        // that differ by a multiple of it would replay each other's names.
+        var mix = SplitMix64(seed: seed ^ (UInt64(index + 1) << 48) ^ UInt64(generation))
+        machine = ReconcileMachine(settings: settings, random: SplitMix64(seed: mix.next()))
         self.generation = generation
         poolsKnown = false
     }

@@ -12,8 +12,8 @@ struct SoakRun {
     static let rtx4090 = "NVIDIA GeForce RTX 4090"
     static let a100 = "NVIDIA A100 80GB PCIe"
     static let basePrices = [ada: 0.69, l40s: 0.79, rtx4090: 0.59, a100: 1.39]
-    /// Seconds between passes in the calm (the default `runpod.reconcileSeconds`).
-    static let calmStepSeconds = 5.0
+    /// Seconds between passes in the calm (a `runpod.reconcileSeconds` of 10).
+    static let calmStepSeconds = 10.0
 
     let seed: UInt64
     let options: ReconcileSoak.Options
@@ -138,7 +138,10 @@ struct SoakRun {
             calls: calls, peakPods: peakPods, peakDollarsPerHour: peakDollarsPerHour, virtualSeconds: world.now)
     }
 
-    /// Hands leadership on once the vacancy is over, then runs a pass on each replica that is up, in random order.
+    /// Hands leadership on once the vacancy is over, then runs a pass on each
+    /// replica that is up, in random order. While faults run, a follower
+    /// passes at half the leader's rate (its passes only read; they keep its
+    /// catalog and orphan sightings as fresh as a real follower's).
     mutating func passes() {
         if leader == nil && world.now >= vacantUntil {
             let up = replicas.indices.filter { upAt[$0] <= world.now }
@@ -148,7 +151,10 @@ struct SoakRun {
             }
         }
         let order = Bool.random(using: &random) ? [0, 1] : [1, 0]
-        for index in order where upAt[index] <= world.now && violation == nil { pass(index) }
+        for index in order where upAt[index] <= world.now && violation == nil {
+            if phase == "faults" && leader != index && Bool.random(using: &random) { continue }
+            pass(index)
+        }
     }
 
     func note(_ line: @autoclosure () -> String) {
