@@ -11,7 +11,7 @@ APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compil
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
-.PHONY: load bench smoke config-reference alert-rules help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean fuzz fuzz-build
+.PHONY: load soak bench smoke config-reference alert-rules help deps deps-system deps-python build run test test-unit test-e2e generate lint format clean fuzz fuzz-build
 
 help:
 	@echo "make run       build and serve the example config (demand from examples/demand.json)"
@@ -23,6 +23,7 @@ help:
 	@echo "make alert-rules  regenerate manifests/monitoring/prometheusrule.yaml from its rules file"
 	@echo "make fuzz      libFuzzer on every parser, FUZZ_SECONDS=60 each (FUZZ_TARGETS=... for some)"
 	@echo "make load      the live load test: DURATION=300 wall seconds of a trace through real processes"
+	@echo "make soak      the live fault soak: SECONDS=600 of faults, kills and demand jumps on two replicas [SEED=1]"
 	@echo "make bench     server CPU per GetMetrics call and memory, simulator speed (release build)"
 	@echo "make smoke     check a running deployment: GRPC=host:9090 HTTP=host:8080"
 
@@ -96,6 +97,14 @@ TO       ?= 18:00
 load: deps build
 	$(PYTHON) scripts/load_test.py --binary $(BINARY) --trace $(TRACE) --duration $(DURATION) \
 	  $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+
+## The live fault soak (scripts/soak.py, docs/RELIABILITY.md): the emulator, the Kubernetes stand-in and two
+## serve replicas with leader election; SECONDS wall seconds of emulator faults, lease partitions, SIGKILL/SIGTERM
+## and demand jumps; the caps at every sample, zero pods after demand zero, one mutating replica at a time.
+SECONDS ?= 600
+SEED    ?= 1
+soak: deps build
+	$(PYTHON) scripts/soak.py --binary $(BINARY) --seconds $(SECONDS) --seed $(SEED)
 
 ## Smoke check of a running deployment: make smoke GRPC=host:9090 HTTP=host:8080 [POOL=burst NAMESPACE=media]
 GRPC ?= 127.0.0.1:9090

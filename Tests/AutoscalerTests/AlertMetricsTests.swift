@@ -37,7 +37,10 @@ import Testing
         let exposition = Exposition(metrics)
         #expect(
             Self.blockedReasons(exposition)
-                == ["stopped": 0, "paused": 0, "lost_answer": 0, "no_capacity": 0, "budget": 1])
+                == [
+                    "stopped": 0, "paused": 0, "lost_answer": 0, "no_capacity": 0, "budget": 1, "replacing": 0,
+                    "prices_unknown": 0,
+                ])
         #expect(exposition.value(Self.pendingAge) == 75)
         #expect(exposition.value("runpod_autoscaler_pool_desired_pods{pool=\"media/burst\"}") == 9)
         #expect(exposition.value("runpod_autoscaler_pool_pods{pool=\"media/burst\",status=\"STARTING\"}") == 1)

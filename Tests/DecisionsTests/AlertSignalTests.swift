@@ -23,7 +23,7 @@ import Testing
     @Test func everyBlockHasItsOwnListedReason() {
         let blocks: [CreateBlock] = [
             .stopped("unauthorized (401): bad key"), .paused(seconds: 10), .lostAnswer(name: "rpa-media-burst-x"),
-            .noCapacity, .budget(used: 14.5, limit: 15),
+            .noCapacity, .budget(used: 14.5, limit: 15), .replacing(count: 1), .pricesUnknown,
         ]
         #expect(blocks.map(\.reason) == CreateBlock.reasons)
         #expect(Set(CreateBlock.reasons).count == CreateBlock.reasons.count)

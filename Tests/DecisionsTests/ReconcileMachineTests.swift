@@ -212,6 +212,81 @@ import Testing
         #expect(creates(third) == [Rig.ada])
     }
 
+    /// Regression (fault soak): a replacement was created in the pass whose
+    /// terminate of the failed pod had just failed, so RunPod held one pod more
+    /// than maxReplicas (and its cost) until a later terminate went through.
+    @Test func aFailedPodIsReplacedOnlyOnceRunPodHasEndedIt() {
+        var pool = Rig.defaultPool()
+        pool.maxReplicas = 2
+        var rig = Rig(pool: pool)
+        rig.pass(desired: 2)
+        rig.pods[0].phase = .failed
+        rig.pods[0].status = "ERROR"
+        let failed = rig.pods[0].id
+        rig.advance(5)
+        rig.fail(.terminate, .other)
+        let refused = rig.pass(desired: 2)
+        #expect(terminates(refused) == [failed])
+        #expect(creates(refused).isEmpty, "the failed pod still holds its room")
+        #expect(rig.pods.count == 2)
+        #expect(rig.machine.state.status[pool.id]?.block == .replacing(count: 1))
+        rig.advance(10)
+        let ended = rig.pass(desired: 2)
+        #expect(terminates(ended) == [failed] && creates(ended).isEmpty, "replaced once the list shows it gone")
+        #expect(rig.pods.count == 1)
+        rig.advance(5)
+        #expect(creates(rig.pass(desired: 2)) == [Rig.ada])
+        #expect(rig.pods.count == 2)
+    }
+
+    /// Regression (fault soak): creates used catalog prices up to five minutes
+    /// old, and RunPod bills the price of the moment, so a price rise passed
+    /// maxCostPerHour. A pool with a budget reads the catalog in the pass that creates.
+    @Test func aPriceRiseIsReadBeforeCreating() {
+        var pool = Rig.defaultPool()
+        pool.maxCostPerHour = 1.5
+        var rig = Rig(pool: pool)
+        rig.pass(desired: 1)
+        rig.advance(60)
+        rig.prices[Rig.ada] = 0.85
+        let calls = rig.pass(desired: 2)
+        #expect(calls.filter { $0 == .readCatalog }.count == 1)
+        #expect(calls.first == .listPods && calls.dropFirst().first == .readCatalog, "listed, then priced")
+        #expect(creates(calls) == [Rig.l40s], "Ada at 0.85 no longer fits next to the 0.69 pod")
+        #expect(rig.live.reduce(0) { $0 + $1.costPerHour } <= 1.5)
+        // Nothing to create: no extra read.
+        rig.advance(5)
+        #expect(rig.pass(desired: 2) == [.listPods])
+        // Without a budget the cached prices do.
+        var free = Rig.defaultPool()
+        free.maxCostPerHour = nil
+        var unbudgeted = Rig(pool: free)
+        unbudgeted.pass(desired: 1)
+        unbudgeted.advance(60)
+        #expect(!unbudgeted.pass(desired: 2).contains(.readCatalog))
+    }
+
+    /// A pool with a budget whose price read fails creates nothing in that pass and does not ask again
+    /// before `catalogRetrySeconds`; the next read that works lets the creates through.
+    @Test func aFailedPriceReadHoldsBudgetedCreatesUntilARetryWorks() {
+        var rig = Rig()
+        rig.pass(desired: 1)
+        rig.advance(60)
+        rig.fail(.catalog, .other)
+        let failed = rig.pass(desired: 2)
+        #expect(failed == [.listPods, .readCatalog], "no create at prices not read in the pass")
+        #expect(rig.machine.state.status[rig.pool.id]?.block == .pricesUnknown)
+        rig.advance(10)
+        #expect(rig.pass(desired: 2) == [.listPods], "no second read before the retry time")
+        rig.advance(30)
+        let retried = rig.pass(desired: 2)
+        // The failed read left the prices stale: the retry comes at the start of the pass.
+        #expect(Array(retried.prefix(2)) == [.readCatalog, .listPods])
+        #expect(retried.filter { $0 == .readCatalog }.count == 1)
+        #expect(creates(retried).count == 1)
+        #expect(rig.live.count == 2)
+    }
+
     @Test func losingLeadershipMidPassUndoesTheUnsentCommand() {
         var rig = Rig()
         let calls = rig.pass(desired: 3) { command in !command.mutates }
@@ -236,6 +311,8 @@ import Testing
         let would = rig.reports.filter { if case .wouldSend = $0 { true } else { false } }
         #expect(would.count == 2)
         #expect(rig.machine.state.expectations[rig.pool.id]?.isEmpty ?? true)
+        rig.advance(60)
+        #expect(rig.pass(desired: 2) == [.listPods], "nothing is billed: no catalog read for what it would send")
     }
 
     @Test func noDecisionHoldsThePool() {

@@ -248,4 +248,40 @@ import Testing
         #expect(PodPhase(runPodStatus: "RESTARTING") == .pending)
         #expect(PodPhase(runPodStatus: "EXITED") == .failed)
     }
+
+    /// Regression (fault soak): failed and timed-out pods did not count under
+    /// the caps, so when their terminate failed the replacement passed
+    /// maxReplicas and maxCostPerHour at RunPod.
+    @Test func leavingPodsHoldRoomUnderTheCapsUntilTheyAreGone() {
+        let pods = [Self.pod(1), Self.pod(2, .failed)]
+        let full = plan(input(desired: 2, pods: pods, pool: Self.pool(maxReplicas: 2)))
+        #expect(terminations(full) == ["pod2": .failed])
+        #expect(creates(full).isEmpty)
+        #expect(full.block == .replacing(count: 1))
+        #expect(creates(plan(input(desired: 2, pods: pods, pool: Self.pool(maxReplicas: 3)))) == [Self.ada])
+        // A failed pod bills what the list says (an ERROR pod its price, an EXITED one nothing).
+        let billing = plan(input(desired: 2, pods: pods, pool: Self.pool(maxCost: 1.5)))
+        #expect(creates(billing).isEmpty)
+        #expect(billing.block == .budget(used: 0.69 * 2, limit: 1.5))
+        let exited = [Self.pod(1), Self.pod(2, .failed, cost: 0)]
+        #expect(creates(plan(input(desired: 2, pods: exited, pool: Self.pool(maxCost: 1.5)))) == [Self.ada])
+        // A pod past its provision timeout bills its offering's price.
+        let stuck = [Self.pod(1), Self.pod(2, .pending, cost: 0, age: 700)]
+        let timedOut = plan(input(desired: 2, pods: stuck, pool: Self.pool(maxCost: 1.5)))
+        #expect(terminations(timedOut) == ["pod2": .provisionTimeout])
+        #expect(creates(timedOut).isEmpty)
+        #expect(creates(plan(input(desired: 2, pods: stuck, pool: Self.pool(maxCost: 2.1)))) == [Self.ada])
+    }
+
+    /// A pool with a budget creates only at prices read in the same pass; without one, known prices do.
+    @Test func aBudgetNeedsCurrentPrices() {
+        var stale = input(desired: 1)
+        stale.pricesCurrent = false
+        let blocked = plan(stale)
+        #expect(creates(blocked).isEmpty)
+        #expect(blocked.block == .pricesUnknown)
+        var unbudgeted = input(desired: 1, pool: Self.pool(maxCost: nil))
+        unbudgeted.pricesCurrent = false
+        #expect(creates(plan(unbudgeted)) == [Self.ada])
+    }
 }

@@ -16,6 +16,10 @@ public struct ReconcileInput: Sendable {
     public var unavailableUntil: [Offering: Date]
     /// USD per hour of one pod of each offering (catalog price × gpuCount).
     public var prices: [Offering: Double]
+    /// Whether `prices` were read in this pass: a pool with `maxCostPerHour`
+    /// creates only at current prices, as RunPod bills a pod at the price of
+    /// its create.
+    public var pricesCurrent: Bool
     /// 429 or 5xx: no creates before this.
     public var createsBlockedUntil: Date?
     /// 401/403/402: why creates are stopped; nil when they are not.
@@ -27,7 +31,8 @@ public struct ReconcileInput: Sendable {
     public init(
         pool: PoolSpec, desired: Int, pods: [ObservedPod], listedAt: Date, expectations: [CreateExpectation] = [],
         terminating: Set<String> = [], unavailableUntil: [Offering: Date] = [:], prices: [Offering: Double],
-        createsBlockedUntil: Date? = nil, createsStopped: String? = nil, deleting: Bool = false, now: Date
+        pricesCurrent: Bool = true, createsBlockedUntil: Date? = nil, createsStopped: String? = nil,
+        deleting: Bool = false, now: Date
     ) {
         self.pool = pool
         self.desired = desired
@@ -37,6 +42,7 @@ public struct ReconcileInput: Sendable {
         self.terminating = terminating
         self.unavailableUntil = unavailableUntil
         self.prices = prices
+        self.pricesCurrent = pricesCurrent
         self.createsBlockedUntil = createsBlockedUntil
         self.createsStopped = createsStopped
         self.deleting = deleting

@@ -4,6 +4,14 @@ extension ReconcileMachine {
     /// Plans every pool and queues the pass's calls in the budget's order: terminates first (they cut cost and
     /// free capacity), then creates, one pool at a time in turn so a short budget is shared fairly.
     mutating func queueWork(_ pools: [(spec: PoolSpec, desired: Int)], orphans: Bool, now: Date) -> [ReconcileReport] {
+        if needsCurrentPrices(pools, now: now) {
+            // Read the catalog, then plan every pool again at the prices read.
+            pass?.catalogTried = true
+            pass?.planned = pools
+            pass?.orphansKnown = orphans
+            pass?.work = [.send(.readCatalog), .queue]
+            return []
+        }
         var reports: [ReconcileReport] = []
         var terminates: [ReconcileCommand] = []
         var creates: [PoolID: [ReconcileCommand]] = [:]

@@ -6,12 +6,7 @@ extension ReconcileMachine {
         let pods = pass?.podsByPool[spec.id] ?? []
         let offerings = Offering.fallbackOrder(spec.template)
         let deleting = pass?.request.deleting.contains(spec.id) ?? false
-        let input = ReconcileInput(
-            pool: spec, desired: desired, pods: pods, listedAt: pass?.listStartedAt ?? now,
-            expectations: state.expectations[spec.id] ?? [], terminating: state.terminating,
-            unavailableUntil: state.unavailableUntil, prices: prices(of: spec, offerings: offerings),
-            createsBlockedUntil: state.blockedUntil, createsStopped: state.stopped(at: now), deleting: deleting,
-            now: now)
+        let input = planInput(spec, desired: desired, offerings: offerings, now: now)
         let plan = ReconcilePlanner.plan(input, naming: settings.naming, random: &random)
         state.expectations[spec.id] = plan.expectations
 
@@ -74,5 +69,35 @@ extension ReconcileMachine {
             if let price = state.gpuPrices[offering] { prices[offering] = price * Double(spec.template.gpuCount) }
         }
         return prices
+    }
+
+    /// What the planner decides one pool from. A pool with a budget creates only at prices read in this pass
+    /// (RunPod bills a pod at the price of its create; a price read minutes ago may pass the budget); a dry
+    /// run bills nothing, so the last prices do for what it would send.
+    func planInput(_ spec: PoolSpec, desired: Int, offerings: [Offering], now: Date) -> ReconcileInput {
+        ReconcileInput(
+            pool: spec, desired: desired, pods: pass?.podsByPool[spec.id] ?? [],
+            listedAt: pass?.listStartedAt ?? now, expectations: state.expectations[spec.id] ?? [],
+            terminating: state.terminating, unavailableUntil: state.unavailableUntil,
+            prices: prices(of: spec, offerings: offerings),
+            pricesCurrent: settings.dryRun || pass?.catalogRead == true, createsBlockedUntil: state.blockedUntil,
+            createsStopped: state.stopped(at: now), deleting: pass?.request.deleting.contains(spec.id) ?? false,
+            now: now)
+    }
+
+    /// Whether the catalog should be read before planning: a pool with a budget would create at prices not
+    /// read in this pass, no read was tried in it, none failed less than `catalogRetrySeconds` ago, and the
+    /// budget covers the read and a create.
+    func needsCurrentPrices(_ pools: [(spec: PoolSpec, desired: Int)], now: Date) -> Bool {
+        guard let pass, !pass.catalogRead, !pass.catalogTried, !settings.dryRun,
+            state.catalogRetryAt.map({ now >= $0 }) ?? true, budgetAvailable(at: now) >= 2
+        else { return false }
+        // The names the check draws are thrown away: the machine's own generator is left as it was.
+        var scratch = SystemRandomNumberGenerator()
+        return pools.contains { spec, desired in
+            guard spec.maxCostPerHour != nil else { return false }
+            let input = planInput(spec, desired: desired, offerings: Offering.fallbackOrder(spec.template), now: now)
+            return ReconcilePlanner.plan(input, naming: settings.naming, random: &scratch).block == .pricesUnknown
+        }
     }
 }

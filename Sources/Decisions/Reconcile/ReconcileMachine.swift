@@ -33,6 +33,8 @@ public struct ReconcileMachine: Sendable {
     enum Work: Sendable {
         /// Re-plan one pool (after a no-capacity answer, with the next attempt).
         case plan(PoolSpec, desired: Int, attempt: Int)
+        /// Plan every pool again (after the catalog was read for a pool with a budget).
+        case queue
         case send(ReconcileCommand)
     }
 
@@ -47,6 +49,13 @@ public struct ReconcileMachine: Sendable {
         var attempts: [PoolID: Int] = [:]
         /// Calls the budget could not cover, by operation label.
         var deferred: [String: Int] = [:]
+        /// Whether the catalog was asked for, and read, in this pass (a pool
+        /// with a budget creates only at prices read in the same pass).
+        var catalogTried = false
+        var catalogRead = false
+        /// The pools to plan and whether orphans are known, kept to plan again after a catalog read.
+        var planned: [(spec: PoolSpec, desired: Int)] = []
+        var orphansKnown = false
     }
 
     public let settings: Settings
@@ -79,7 +88,9 @@ public struct ReconcileMachine: Sendable {
         pass = Pass(request: request)
         for spec in request.pools { state.knownPoolGrace[spec.id] = spec.scaling.orphanGraceSeconds }
         let stale = state.catalogAt.map { now.timeIntervalSince($0) > settings.catalogSeconds } ?? true
-        return stale && budgetAvailable(at: now) >= 2 ? send(.readCatalog, now: now) : list(now: now)
+        guard stale && budgetAvailable(at: now) >= 2 else { return list(now: now) }
+        pass?.catalogTried = true
+        return send(.readCatalog, now: now)
     }
 
     /// Feeds the answer to the last command back; returns the next step.
@@ -96,14 +107,20 @@ public struct ReconcileMachine: Sendable {
         case .catalogRead(let prices):
             state.gpuPrices = prices
             state.catalogAt = now
-            return list(now: now)
+            state.catalogRetryAt = nil
+            pass?.catalogRead = true
+            // Read at the start of the pass, the list comes next; read for a create, the plan goes on.
+            if pass?.listStartedAt == nil { return list(now: now) }
         case .catalogFailed(let failure):
             reports.append(.catalogFailed(failure))
             reports += applyBlocking(failure, now: now)
             state.catalogAt = now.addingTimeInterval(settings.catalogRetrySeconds - settings.catalogSeconds)
-            var step = list(now: now)
-            step.reports = reports + step.reports
-            return step
+            state.catalogRetryAt = now.addingTimeInterval(settings.catalogRetrySeconds)
+            if pass?.listStartedAt == nil {
+                var step = list(now: now)
+                step.reports = reports + step.reports
+                return step
+            }
         case .listFailed(let failure):
             state.lastListError = failure.detail
             reports.append(.listFailed(failure))
@@ -225,8 +242,10 @@ public struct ReconcileMachine: Sendable {
                 let (commands, planned) = plan(spec, desired: desired, now: now)
                 reports += planned
                 self.pass?.work.insert(contentsOf: commands.map(Work.send), at: 0)
+            case .queue:
+                reports += queueWork(pass.planned, orphans: pass.orphansKnown, now: now)
             case .send(let command):
-                if settings.dryRun {
+                if settings.dryRun && command.mutates {
                     reports.append(.wouldSend(command))
                     continue
                 }

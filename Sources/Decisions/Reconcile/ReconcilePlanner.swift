@@ -17,15 +17,18 @@ public enum ReconcilePlanner {
         let now = input.now
         var actions: [ReconcileAction] = []
 
-        // Failed and timed-out pods go first and do not count.
+        // Failed and timed-out pods go first and do not count toward desired.
         var live: [ObservedPod] = []
+        var leaving: [ObservedPod] = []
         for pod in input.pods where pod.phase != .terminated && !input.terminating.contains(pod.id) {
             if pod.phase == .failed {
                 actions.append(.terminate(podId: pod.id, name: pod.name, reason: .failed))
+                leaving.append(pod)
             } else if pod.phase == .pending, let created = pod.createdAt,
                 now.timeIntervalSince(created) > pool.scaling.provisionTimeoutSeconds
             {
                 actions.append(.terminate(podId: pod.id, name: pod.name, reason: .provisionTimeout))
+                leaving.append(pod)
             } else {
                 live.append(pod)
             }
@@ -53,6 +56,10 @@ public enum ReconcilePlanner {
         }
         var counted = live.count + open.count
         var cost = live.reduce(0) { $0 + price(of: $1) } + open.reduce(0) { $0 + $1.pricePerHour }
+        // Until RunPod has ended them, leaving pods hold room under the caps
+        // (a failed pod bills what the list says: 0 once EXITED), so their
+        // replacements never pass maxReplicas or maxCostPerHour if a terminate fails.
+        let leavingCost = leaving.reduce(0) { $0 + ($1.phase == .failed ? $1.costPerHour : price(of: $1)) }
         let target = max(0, min(input.desired, pool.maxReplicas))
         let budget = pool.maxCostPerHour ?? .infinity
         var blocked: CreateBlock?
@@ -66,8 +73,14 @@ public enum ReconcilePlanner {
                 blocked = .paused(seconds: Int(until.timeIntervalSince(now).rounded(.up)))
             } else if let lost = lostAnswer {
                 blocked = .lostAnswer(name: lost.name)
+            } else if pool.maxCostPerHour != nil && !input.pricesCurrent {
+                blocked = .pricesUnknown
             } else {
                 while counted < target {
+                    if counted + leaving.count >= pool.maxReplicas {
+                        blocked = .replacing(count: leaving.count)
+                        break
+                    }
                     let candidates = Offering.fallbackOrder(pool.template).filter {
                         (input.unavailableUntil[$0] ?? .distantPast) <= now
                     }
@@ -78,10 +91,10 @@ public enum ReconcilePlanner {
                     // Unpriced offerings are only usable without a budget.
                     let affordable = candidates.first { offering in
                         guard let price = input.prices[offering] else { return pool.maxCostPerHour == nil }
-                        return cost + price <= budget + 1e-9
+                        return cost + leavingCost + price <= budget + 1e-9
                     }
                     guard let offering = affordable else {
-                        blocked = .budget(used: cost, limit: budget)
+                        blocked = .budget(used: cost + leavingCost, limit: budget)
                         break
                     }
                     let price = input.prices[offering] ?? 0

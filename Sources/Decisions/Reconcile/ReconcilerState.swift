@@ -25,6 +25,8 @@ public struct ReconcilerState: Sendable, Equatable {
     public var gpuPrices: [Offering: Double] = [:]
     /// When the catalog was read (moved back after a failure, to retry sooner).
     public var catalogAt: Date?
+    /// After a failed catalog read, no read for a create before this.
+    public var catalogRetryAt: Date?
     /// The last summary logged per pool (each is logged when it changes).
     public var lastSummary: [PoolID: String] = [:]
     /// The last list failure, cleared by a good list.

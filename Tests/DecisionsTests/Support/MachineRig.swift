@@ -27,6 +27,8 @@ struct MachineRig {
     var lostCreatesMakePods = true
     /// The `RateLimit` headers each answer carries (nil: none).
     var rateLimit: ((ReconcileCommand) -> RateLimitReading?)?
+    /// The catalog now; a pod is billed at its create's catalog price, whatever the machine believed.
+    var prices = Self.prices
     private var nextId = 0
 
     init(
@@ -100,7 +102,7 @@ struct MachineRig {
         switch command {
         case .readCatalog:
             if let failure = takeFailure(.catalog) { return .catalogFailed(failure) }
-            return .catalogRead(pricesPerGPU: Self.prices)
+            return .catalogRead(pricesPerGPU: prices)
         case .listPods:
             if let failure = takeFailure(.list) { return .listFailed(failure) }
             return .listed(pods)
@@ -111,7 +113,7 @@ struct MachineRig {
                 pods.append(
                     ObservedPod(
                         id: "pod\(nextId)", name: name, phase: .pending, status: "PROVISIONING", offering: offering,
-                        costPerHour: price, createdAt: now))
+                        costPerHour: (prices[offering] ?? price) * Double(pool.template.gpuCount), createdAt: now))
             }
             if let failure { return .createFailed(failure) }
             return .created(podId: "pod\(nextId)")
