@@ -117,6 +117,29 @@ import Testing
         #expect(followerView.values[.runpodPods] == 3)
     }
 
+    /// A follower deciding alone does not call RunPod, so it has no price of its own: the leader's, from the
+    /// status, still caps the burst at maxCostPerHour.
+    @Test func aFollowerDecidingAloneCapsTheBurstAtTheLeadersPrice() async throws {
+        var pool = KubeFixtures.runPodPool("media", "burst", replicas: 3)
+        pool["spec"]["maxCostPerHour"] = 2
+        cluster.put(pool, in: .runPodPools(namespace: "media"))
+        leaderStore.update(now: clock.now) { $0.podPrices = [KubeFixtures.burst: 0.8] }
+        await round(queue: 40, pods: 0)
+        #expect(
+            cluster.object(at: .runPodPools(namespace: "media").named("burst"))?["status"]["podPricePerHour"] == 0.8)
+        // The leader stops publishing; the follower decides alone with queue 40: wanted 5, burst 4 uncapped,
+        // but 2 pods of 0.8 USD/h is all 2 USD/h buys.
+        for _ in 0..<16 {
+            clock.advance(4)
+            await round(queue: 40, pods: 0, publish: false)
+        }
+        let followerView = try view(followerStore)
+        #expect(followerView.servedFrom == nil)
+        #expect(followerView.decision?.wanted == 5)
+        #expect(followerView.decision?.burst == 2)
+        #expect(followerView.values[.runpodHeadroom] == 2)
+    }
+
     @Test func aDecisionOfAnotherReplicaIsNotServed() async throws {
         await round(queue: 40)
         // pod-a's lease lapses; pod-b takes over but has not published yet; pod-c follows pod-b.

@@ -14,6 +14,9 @@ public struct ClusterPool: Sendable, Equatable {
     /// them: the pod counts of a replica that does not call RunPod itself.
     public var statusPods: Int?
     public var statusRunning: Int?
+    /// `status.podPricePerHour`: the leader's price of one pod, so a replica deciding alone still caps the
+    /// burst at `maxCostPerHour`.
+    public var statusPodPrice: Double?
     /// `status.decision`: what the leader last decided and served.
     public var published: PublishedDecision?
     /// `metadata.finalizers`, ours (`PoolFinalizer.name`) and others'.

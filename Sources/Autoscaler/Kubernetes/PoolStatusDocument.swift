@@ -46,7 +46,7 @@ public enum PoolStatusDocument {
     }
 
     public static func status(
-        for status: PoolReconcileStatus, pool: ClusterPool, conditions: [PoolCondition]
+        for status: PoolReconcileStatus, pool: ClusterPool, conditions: [PoolCondition], podPrice: Double? = nil
     ) -> JSONValue {
         let pods: [JSONValue] = status.pods.sorted { $0.name < $1.name }.map { pod in
             var entry: JSONValue = [
@@ -62,7 +62,7 @@ public enum PoolStatusDocument {
             }
             return entry
         }
-        return [
+        var document: JSONValue = [
             "replicas": .number(Double(status.pods.count)),
             "readyReplicas": .number(Double(status.running)),
             "costPerHour": .number((status.costPerHour * 100).rounded() / 100),
@@ -80,5 +80,7 @@ public enum PoolStatusDocument {
                     ]
                 }),
         ]
+        if let podPrice { document["podPricePerHour"] = .number(podPrice) }
+        return document
     }
 }

@@ -82,7 +82,8 @@ public final class PoolStatusWriter: Sendable {
             guard let pool = pools[id] else { continue }
             let previous = written.withLock { $0[id] }
             let conditions = PoolStatusDocument.conditions(for: status, previous: previous?.conditions ?? [], now: now)
-            let base = PoolStatusDocument.status(for: status, pool: pool, conditions: conditions)
+            let base = PoolStatusDocument.status(
+                for: status, pool: pool, conditions: conditions, podPrice: inputs.podPrices[id])
             var document = base
             var decision: JSONValue = .null
             if let view = snapshot.pools[id], let made = view.decision, view.servedFrom == nil {

@@ -45,6 +45,7 @@ public enum RunPodPoolDocument {
             spec: pool, replicas: max(0, replicas ?? 0), generation: metadata["generation"].int ?? 0,
             reference: reference, statusPods: object["status"]["replicas"].int,
             statusRunning: object["status"]["readyReplicas"].int,
+            statusPodPrice: object["status"]["podPricePerHour"].double,
             published: PublishedDecisionDocument.parse(object["status"]["decision"]))
         cluster.finalizers = (metadata["finalizers"].array ?? []).compactMap(\.string)
         cluster.deleting = !metadata["deletionTimestamp"].isNull

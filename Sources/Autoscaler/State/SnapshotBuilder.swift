@@ -37,6 +37,7 @@ public enum SnapshotBuilder {
             // A replica that does not call RunPod (a follower) has the pods from the leader's status.
             let pods = inputs.runpodPods[id] ?? cluster?.statusPods ?? 0
             let running = inputs.runpodRunning[id] ?? cluster?.statusRunning ?? 0
+            let podPrice = inputs.podPrices[id] ?? cluster?.statusPodPrice
             var ownDecisionReason: String?
             var remembered = memory[id] ?? PolicyMemory()
             if following, let leader = inputs.followedLeader {
@@ -57,14 +58,14 @@ public enum SnapshotBuilder {
             ]
             var decision: Decision?
             var unavailable: StaleSource?
-            let cap = ScalingPolicy.burstCap(spec: spec, podPrice: inputs.podPrices[id])
+            let cap = ScalingPolicy.burstCap(spec: spec, podPrice: podPrice)
             switch fresh {
             case .success(let reading):
                 let input = PolicyInput(
                     demand: reading,
                     local: inputs.local,
                     servingWorkers: inputs.local.available.adding(saturating: running),
-                    podPricePerHour: inputs.podPrices[id],
+                    podPricePerHour: podPrice,
                     now: now
                 )
                 let made = ScalingPolicy.decide(spec: spec, input: input, memory: remembered)
