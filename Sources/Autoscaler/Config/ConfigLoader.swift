@@ -116,6 +116,8 @@ public enum ConfigLoader {
             "kubernetes.leaderElection.retryPeriodSeconds", c.kubernetes.retryPeriodSeconds, allowZero: false)
         c.kubernetes.identity = try r.string("kubernetes.leaderElection.identity", c.kubernetes.identity)
 
+        c.attach.privateKeyFile = try r.string("attach.privateKeyFile", c.attach.privateKeyFile)
+
         c.log.level = try r.string("log.level", c.log.level)
         c.log.format = try r.string("log.format", c.log.format)
         c.dryRun = try r.bool("dryRun", c.dryRun)

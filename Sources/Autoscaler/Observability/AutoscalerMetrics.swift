@@ -185,13 +185,13 @@ public final class AutoscalerMetrics: Sendable {
         registry.emitToBuffer()
     }
 
-    private func gauge(_ name: String, _ labels: [(String, String)] = [], help: String) -> Gauge {
+    func gauge(_ name: String, _ labels: [(String, String)] = [], help: String) -> Gauge {
         labels.isEmpty
             ? registry.makeGauge(name: Self.prefix + name, help: help)
             : registry.makeGauge(name: Self.prefix + name, labels: labels, help: help)
     }
 
-    private func counter(_ name: String, _ labels: [(String, String)], help: String) -> Counter {
+    func counter(_ name: String, _ labels: [(String, String)], help: String) -> Counter {
         registry.makeCounter(name: Self.prefix + name, labels: labels, help: help)
     }
 }
