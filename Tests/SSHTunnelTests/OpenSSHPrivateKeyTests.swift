@@ -69,9 +69,11 @@ enum TestKeys {
         #expect(throws: OpenSSHKeyError.self) { try OpenSSHPrivateKey(pem: TestKeys.encrypted) }
         do {
             _ = try OpenSSHPrivateKey(pem: TestKeys.encrypted)
-        } catch {
+        } catch let error as OpenSSHKeyError {
             #expect(error.isEncrypted)
             #expect(error.message.contains("passphrase"))
+        } catch {
+            Issue.record("unexpected \(error)")
         }
     }
 
@@ -79,8 +81,10 @@ enum TestKeys {
         do {
             _ = try OpenSSHPrivateKey(pem: TestKeys.rsa)
             Issue.record("an RSA key was accepted")
-        } catch {
+        } catch let error as OpenSSHKeyError {
             #expect(error.message.contains("ssh-rsa"))
+        } catch {
+            Issue.record("unexpected \(error)")
         }
     }
 
