@@ -97,6 +97,20 @@ import Testing
         #expect(retry.pinnedHostKey == "ssh-ed25519 AAAAfirst")
     }
 
+    @Test func aNewLeaderStartsWithThePinsOfTheStatus() throws {
+        var rig = Rig()
+        let actions = rig.machine.observe(
+            [AttachCandidate(spec: rig.spec, pod: Self.pod("p1"))], pinned: ["p1": "ssh-ed25519 AAAAold"], now: rig.now)
+        #expect(try #require(connects(actions).first).pinnedHostKey == "ssh-ed25519 AAAAold")
+        // Seen again with another pin (a stale status): the machine keeps its own.
+        _ = rig.handle(.disconnected(podId: "p1", error: "refused"))
+        rig.advance(1)
+        let again = rig.machine.observe(
+            [AttachCandidate(spec: rig.spec, pod: Self.pod("p1"))], pinned: ["p1": "ssh-ed25519 AAAAstale"],
+            now: rig.now)
+        #expect(try #require(connects(again).first).pinnedHostKey == "ssh-ed25519 AAAAold")
+    }
+
     @Test func backoffDoublesUpToItsCap() {
         var rig = Rig()
         rig.spec.template.attach.timeoutSeconds = 1000

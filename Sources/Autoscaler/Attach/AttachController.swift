@@ -18,6 +18,9 @@ public final class AttachController: Sendable {
         public var heartbeatSeconds: Double = 20
         /// Whether this replica acts (the leader).
         public var canMutate: @Sendable () -> Bool = { true }
+        /// Host keys pinned earlier, by pod id (Kubernetes mode: the pools' `status.tunnels`, as a former leader
+        /// wrote them).
+        public var pinnedHostKeys: @Sendable () -> [String: String] = { [:] }
 
         public init() {}
     }
@@ -120,7 +123,8 @@ public final class AttachController: Sendable {
                 candidates += status.pods.map { AttachCandidate(spec: spec, pod: $0) }
             }
             let existing = await sweepNodes(now: now)
-            actions = machine.withLock { $0.observe(candidates, existingNodes: existing, now: now) }
+            let pinned = settings.pinnedHostKeys()
+            actions = machine.withLock { $0.observe(candidates, pinned: pinned, existingNodes: existing, now: now) }
         case .tunnel(let event):
             actions = machine.withLock { $0.handle(event, now: now) }
         }

@@ -62,6 +62,11 @@ public enum ConfigLoader {
         }
         try validate(config)
         config.pools = try validated(pools, config: config)
+        if config.attach.privateKeyFile.isEmpty, let pool = config.pools.first(where: \.template.attach.ssh) {
+            throw ConfigError(
+                origin: origin, key: "attach.privateKeyFile",
+                reason: "pool \(pool.id) enables template.attach.ssh: set the SSH key its tunnels log in with")
+        }
         return config
     }
 

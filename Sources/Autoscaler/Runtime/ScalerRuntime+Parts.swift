@@ -82,6 +82,9 @@ extension ScalerRuntime {
         if let kube, let elector {
             let recorder = PoolEventRecorder(client: kube, store: store, logger: logger)
             settings.canMutate = { elector.isLeader }
+            settings.pinnedHostKeys = { [store] in
+                store.inputs.clusterPools.values.reduce(into: [:]) { $0.merge($1.pinnedHostKeys) { first, _ in first } }
+            }
             onEvent = { recorder.record($0) }
         }
         return AttachController(

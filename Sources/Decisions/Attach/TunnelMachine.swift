@@ -25,10 +25,12 @@ public struct TunnelMachine: Sendable {
         self.settings = settings
     }
 
-    /// Takes the pods of the last list (every pool; pods of pools without `attach.ssh` are ignored) and, when the
-    /// executor listed them, the names of the nodes that carry our pool label (orphans among them are deleted).
+    /// Takes the pods of the last list (every pool; pods of pools without `attach.ssh` are ignored), the host keys
+    /// pinned earlier (by a former leader, from the pools' status: a pod seen for the first time starts with its
+    /// pin) and, when the executor listed them, the names of the nodes that carry our pool label (orphans among
+    /// them are deleted).
     public mutating func observe(
-        _ candidates: [AttachCandidate], existingNodes: [String]? = nil, now: Date
+        _ candidates: [AttachCandidate], pinned: [String: String] = [:], existingNodes: [String]? = nil, now: Date
     ) -> [AttachAction] {
         var actions: [AttachAction] = []
         var running = Set<String>()
@@ -41,6 +43,7 @@ public struct TunnelMachine: Sendable {
                 records[pod.id]
                 ?? TunnelRecord(
                     pool: candidate.spec.id, podId: pod.id, podName: pod.name, phase: .waiting, notUpSince: now)
+            if records[pod.id] == nil { record.hostKey = pinned[pod.id] }
             if record.phase == .failed {
                 records[pod.id] = record
                 continue
