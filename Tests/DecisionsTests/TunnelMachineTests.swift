@@ -211,6 +211,11 @@ import Testing
         #expect(rig.live.map(\.id) != [failedId])
     }
 
+    @Test func nodeNamesAreValidWhateverThePodId() {
+        #expect(AttachNode.name(forPod: "7h9k2m4n6p") == "runpod-7h9k2m4n6p")
+        #expect(AttachNode.name(forPod: "Pod_ABC123") == "runpod-pod-abc123")
+    }
+
     @Test func forwardTargetsParse() {
         #expect(PortForward(remotePort: 9092, to: "kafka-bootstrap.kafka:9092") == Self.forward)
         #expect(PortForward(remotePort: 9092, to: "[fd00::1]:9092")?.host == "fd00::1")

@@ -45,6 +45,8 @@ public final class AttachController: Sendable {
     private let sink: AsyncStream<Input>.Continuation
     private let lastSweep = Mutex<Date?>(nil)
     private let writtenTunnels = Mutex<[PoolID: JSONValue]>([:])
+    /// Each node's Ready value and when it last changed (the condition's `lastTransitionTime`).
+    private let readySince = Mutex<[String: (ready: Bool, at: Date)]>([:])
 
     /// - Parameters:
     ///   - pools: the pools now (their attach settings).
@@ -246,13 +248,23 @@ public final class AttachController: Sendable {
             }
             var statusPath = path
             statusPath.subresource = "status"
-            _ = try await cluster.mergePatch(statusPath, ["status": node.status(now: now())])
+            _ = try await cluster.mergePatch(statusPath, ["status": status(of: node, now: now())])
         } catch {
             logger.warning("cannot write node", metadata: ["node": "\(node.name)", "error": "\(error)"])
         }
     }
 
+    private func status(of node: AttachNode, now: Date) -> JSONValue {
+        let since = readySince.withLock { since in
+            if let last = since[node.name], last.ready == node.ready { return last.at }
+            since[node.name] = (node.ready, now)
+            return now
+        }
+        return node.status(now: now, transitionAt: since)
+    }
+
     private func deleteNode(_ name: String) async {
+        readySince.withLock { _ = $0.removeValue(forKey: name) }
         guard let cluster else { return }
         var path = ResourcePath.nodes
         path.name = name
@@ -292,7 +304,7 @@ public final class AttachController: Sendable {
             var path = ResourcePath.nodes
             path.name = node.name
             path.subresource = "status"
-            _ = try? await cluster.mergePatch(path, ["status": node.status(now: now)])
+            _ = try? await cluster.mergePatch(path, ["status": status(of: node, now: now)])
         }
     }
 

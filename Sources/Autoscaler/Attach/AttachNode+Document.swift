@@ -36,8 +36,9 @@ extension AttachNode {
         ]
     }
 
-    /// The status: capacity and allocatable `nvidia.com/gpu`, and the Ready condition.
-    func status(now: Date) -> JSONValue {
+    /// The status: capacity and allocatable `nvidia.com/gpu`, and the Ready condition (heartbeat `now`, last
+    /// transition `transitionAt`).
+    func status(now: Date, transitionAt: Date) -> JSONValue {
         let gpus = JSONValue.string(String(gpuCount))
         let time = JSONValue.string(RFC3339Timestamp.seconds(now))
         return [
@@ -47,7 +48,8 @@ extension AttachNode {
                 [
                     "type": "Ready", "status": ready ? "True" : "False",
                     "reason": ready ? "TunnelUp" : "TunnelNotUp", "message": .string(reason),
-                    "lastHeartbeatTime": time, "lastTransitionTime": time,
+                    "lastHeartbeatTime": time,
+                    "lastTransitionTime": .string(RFC3339Timestamp.seconds(transitionAt)),
                 ]
             ],
         ]

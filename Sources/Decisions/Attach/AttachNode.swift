@@ -31,8 +31,12 @@ public struct AttachNode: Sendable, Equatable {
         self.reason = reason
     }
 
-    /// `runpod-<podId>`, lowercased (RunPod ids are lowercase alphanumerics already).
-    public static func name(forPod podId: String) -> String { "runpod-" + podId.lowercased() }
+    /// `runpod-<podId>`: lowercased, and anything a node name may not hold (`pod_abc`) as `-`.
+    public static func name(forPod podId: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-.")
+        let id = String(podId.lowercased().map { allowed.contains($0) ? $0 : "-" })
+        return String(("runpod-" + id).prefix(253))
+    }
 
     /// `<namespace>.<name>` of the pool.
     public static func poolValue(_ pool: PoolID) -> String { "\(pool.namespace).\(pool.name)" }
