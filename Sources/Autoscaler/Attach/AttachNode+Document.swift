@@ -20,8 +20,7 @@ extension AttachNode {
                         "key": .string(Self.taintKey), "value": .string(Self.poolValue(pool)),
                         "effect": "NoSchedule",
                     ]
-                ],
-                "providerID": .string("runpod://\(podId)"),
+                ]
             ],
         ]
     }
