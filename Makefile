@@ -7,7 +7,7 @@ VENV         := .venv
 PYTHON       := $(VENV)/bin/python
 SHARED_DIR   ?= $(abspath $(CURDIR)/../shared)
 BINARY       := .build/debug/runpod-autoscaler
-APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compiler openssl prometheus python3 python3-venv python3-pip chromium
+APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compiler openssl prometheus python3 python3-venv python3-pip chromium openssh-server openssh-client iproute2
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
@@ -107,12 +107,14 @@ soak: deps build
 	$(PYTHON) scripts/soak.py --binary $(BINARY) --seconds $(SECONDS) --seed $(SEED)
 
 ## Smoke check of a running deployment: make smoke GRPC=host:9090 HTTP=host:8080 [POOL=burst NAMESPACE=media]
+## [KUBE=kubeconfig [KUBE_CONTEXT=name]]: also the cluster's GPU nodes (local or RunPod)
 GRPC ?= 127.0.0.1:9090
 HTTP ?= 127.0.0.1:8080
 POOL ?= burst
 NAMESPACE ?= media
 smoke: deps-python
-	$(VENV)/bin/python scripts/smoke.py --grpc $(GRPC) --http $(HTTP) --pool $(POOL) --namespace $(NAMESPACE)
+	$(VENV)/bin/python scripts/smoke.py --grpc $(GRPC) --http $(HTTP) --pool $(POOL) --namespace $(NAMESPACE) \
+	  $(if $(KUBE),--kubeconfig $(KUBE)) $(if $(KUBE_CONTEXT),--context $(KUBE_CONTEXT))
 
 ## Regenerate the protobuf code (protoc-gen-swift built from the pinned swift-protobuf).
 generate: deps-system

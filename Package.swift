@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // The gRPC C core, behind a header-only shim. Only LibGRPCServer imports it.
@@ -71,6 +74,17 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["GENERATED_FROM.sha256"]
         ),
+        // SSH client sessions that keep remote port forwards up (attach), over swift-nio-ssh. No C.
+        .target(
+            name: "SSHTunnel",
+            dependencies: [
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Pure decision code: pool specs, the scaling policy, the reconcile planner and machine,
         // leader election, label selectors, metric naming. No IO, no clock of its own.
         .target(name: "Decisions"),
@@ -90,6 +104,7 @@ let package = Package(
                 "RunPodEmulator",
                 "KubeClient",
                 "Primitives",
+                "SSHTunnel",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -121,6 +136,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "SSHTunnelTests", dependencies: ["SSHTunnel"]),
         .testTarget(name: "DecisionsTests", dependencies: ["Decisions", "Primitives", "TestSupport"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Decisions", "Primitives"]),
         .testTarget(
@@ -164,6 +180,7 @@ let package = Package(
                 "RunPodEmulator",
                 "CurlHTTP",
                 "Primitives",
+                "SSHTunnel",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]

@@ -5,10 +5,13 @@
 2. GetMetricSpec answers for the pool;
 3. /metrics is reachable and is the autoscaler's;
 4. the RunPod API is reachable with the configured key (the replica lists pods with it:
-   /readyz reports no RunPod problem and runpod_api_requests_total{op="list",code="200"} grows).
+   /readyz reports no RunPod problem and runpod_api_requests_total{op="list",code="200"} grows);
+5. with --kubeconfig: the cluster has GPU nodes (`nvidia.com/gpu=true`), local or RunPod
+   (`gpu-type=runpod`, attach), at least one Ready with allocatable `nvidia.com/gpu`.
 
 Usage: smoke.py --grpc HOST:PORT --http HOST:PORT [--pool burst] [--namespace media]
                 [--cacert ca.pem [--cert c.pem --key k.pem]] [--timeout 30]
+                [--kubeconfig FILE [--context NAME]]
 Prints one line per check and a closing `smoke: N passed, N failed`; exits 1 on any failure.
 """
 
@@ -60,6 +63,27 @@ def fetch(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+def gpu_nodes(kubeconfig: str, context: str | None) -> str:
+    """The cluster's GPU nodes (`nvidia.com/gpu=true`): local ones and RunPod ones (attach, `gpu-type=runpod`);
+    passes when at least one is Ready with allocatable `nvidia.com/gpu`."""
+    from kubernetes import client, config
+    api = client.CoreV1Api(config.new_client_from_config(config_file=kubeconfig, context=context))
+    counts = {"local": [0, 0], "runpod": [0, 0]}  # [nodes, Ready]
+    gpus = 0
+    for node in api.list_node(label_selector="nvidia.com/gpu=true", _request_timeout=10).items:
+        kind = "runpod" if (node.metadata.labels or {}).get("gpu-type") == "runpod" else "local"
+        ready = any(c.type == "Ready" and c.status == "True" for c in (node.status.conditions or []))
+        counts[kind][0] += 1
+        if ready:
+            counts[kind][1] += 1
+            gpus += int((node.status.allocatable or {}).get("nvidia.com/gpu", "0") or 0)
+    summary = (f"{counts['local'][0]} local ({counts['local'][1]} Ready), "
+               f"{counts['runpod'][0]} RunPod ({counts['runpod'][1]} Ready), {gpus} GPUs allocatable")
+    if gpus == 0:
+        raise AssertionError(f"no Ready GPU node: {summary}")
+    return summary
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--grpc", required=True)
@@ -70,6 +94,8 @@ def main() -> int:
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--kubeconfig", help="also check the GPU nodes of this cluster")
+    parser.add_argument("--context", help="kubeconfig context (default: its current one)")
     args = parser.parse_args()
 
     results: list[tuple[str, bool, str]] = []
@@ -124,6 +150,9 @@ def main() -> int:
                 raise AssertionError("; ".join(problems) or "no successful RunPod list yet")
             time.sleep(0.5)
     check("RunPod API", runpod)
+
+    if args.kubeconfig:
+        check("GPU nodes", lambda: gpu_nodes(args.kubeconfig, args.context))
 
     failed = sum(1 for _, ok, _ in results if not ok)
     print(f"smoke: {len(results) - failed} passed, {failed} failed")

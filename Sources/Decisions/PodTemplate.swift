@@ -16,6 +16,8 @@ public struct PodTemplate: Sendable, Equatable {
     public var env: [String: String] = [:]
     public var ports: [String] = ["22/tcp"]
     public var startSsh: Bool = true
+    /// SSH tunnels and Node objects per pod (`template.attach`); off by default.
+    public var attach = AttachSpec()
 
     public init() {}
 }

@@ -17,6 +17,10 @@ extension PoolDraft {
         env = try source.stringMap("template.env")
         ports = try source.strings("template.ports")
         startSsh = try source.bool("template.startSsh")
+        attachSSH = try source.bool("template.attach.ssh.enabled")
+        attachUser = try source.string("template.attach.ssh.user")
+        attachForwards = try source.records("template.attach.ssh.forwards", keys: ["remotePort", "to"])
+        attachTimeoutSeconds = try source.double("template.attach.timeoutSeconds")
 
         jobsPerWorker = try source.int("scaling.jobsPerWorker")
         activationQueueDepth = try source.int("scaling.activationQueueDepth")

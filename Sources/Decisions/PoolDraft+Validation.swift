@@ -67,7 +67,44 @@ extension PoolDraft {
         t.env = env ?? t.env
         t.ports = ports ?? t.ports
         t.startSsh = startSsh ?? t.startSsh
+        t.attach = try attach(ports: t.ports)
         return t
+    }
+
+    private func attach(ports: [String]) throws(PoolSpecError) -> AttachSpec {
+        var a = AttachSpec()
+        a.ssh = attachSSH ?? a.ssh
+        if let attachUser {
+            guard !attachUser.isEmpty else {
+                throw PoolSpecError(field: "template.attach.ssh.user", reason: "must not be empty")
+            }
+            a.user = attachUser
+        }
+        a.timeoutSeconds =
+            try Self.check(attachTimeoutSeconds, "template.attach.timeoutSeconds", positive: true) ?? a.timeoutSeconds
+        for (index, record) in (attachForwards ?? []).enumerated() {
+            let field = "template.attach.ssh.forwards[\(index)]"
+            guard let port = record["remotePort"].flatMap({ Int($0) }), let to = record["to"],
+                let forward = PortForward(remotePort: port, to: to)
+            else {
+                throw PoolSpecError(
+                    field: field, reason: "expected remotePort (1-65535) and to (\"host:port\")")
+            }
+            guard !a.forwards.contains(where: { $0.remotePort == port }) else {
+                throw PoolSpecError(field: field, reason: "remotePort \(port) is forwarded twice")
+            }
+            a.forwards.append(forward)
+        }
+        if a.ssh {
+            guard ports.contains("22/tcp") else {
+                throw PoolSpecError(
+                    field: "template.attach.ssh.enabled", reason: "needs \"22/tcp\" in template.ports (direct SSH)")
+            }
+            guard !a.forwards.isEmpty else {
+                throw PoolSpecError(field: "template.attach.ssh.forwards", reason: "needs at least one forward")
+            }
+        }
+        return a
     }
 
     private func scaling() throws(PoolSpecError) -> ScalingSettings {

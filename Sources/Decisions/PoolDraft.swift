@@ -24,6 +24,11 @@ public struct PoolDraft: Sendable, Equatable {
     public var env: [String: String]?
     public var ports: [String]?
     public var startSsh: Bool?
+    public var attachSSH: Bool?
+    public var attachUser: String?
+    /// `template.attach.ssh.forwards` as written: `remotePort` and `to` of each.
+    public var attachForwards: [[String: String]]?
+    public var attachTimeoutSeconds: Double?
 
     // MARK: scaling
 

@@ -9,4 +9,6 @@ public protocol PoolFieldSource {
     mutating func bool(_ field: String) throws(Failure) -> Bool?
     mutating func strings(_ field: String) throws(Failure) -> [String]?
     mutating func stringMap(_ field: String) throws(Failure) -> [String: String]?
+    /// A list of small records (`[{remotePort: 9092, to: "host:9092"}]`): each item's `keys`, as text.
+    mutating func records(_ field: String, keys: [String]) throws(Failure) -> [[String: String]]?
 }

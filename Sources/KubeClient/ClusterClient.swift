@@ -27,6 +27,9 @@ public protocol ClusterClient: Sendable {
     /// Applies a JSON merge patch (RFC 7386) to the object (or its `status`) at `path`.
     func mergePatch(_ path: ResourcePath, _ patch: JSONValue) async throws(KubeError) -> JSONValue
 
+    /// Deletes the object at `path`; one already gone fails with ``KubeError/Kind/notFound``.
+    func delete(_ path: ResourcePath) async throws(KubeError)
+
     /// Records a core/v1 Event about `object` (which carries its `apiVersion`, `kind` and `metadata`): `type`
     /// `Normal` or `Warning`, a short UpperCamelCase `reason`, a `message`, and an `action` (nil: the reason).
     func recordEvent(

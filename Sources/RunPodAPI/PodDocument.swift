@@ -6,7 +6,17 @@ struct PodDocument: Decodable {
     let pod: RunPodPod
 
     private enum CodingKeys: String, CodingKey {
-        case id, name, status, gpu, cloud, dataCenterId, cost, image, env, createdAt, startedAt
+        case id, name, status, gpu, cloud, dataCenterId, cost, image, env, createdAt, startedAt, ssh
+    }
+
+    private struct SSH: Decodable {
+        let direct: Endpoint?
+    }
+
+    private struct Endpoint: Decodable {
+        let host: String?
+        let port: LenientNumber?
+        let username: String?
     }
 
     private struct GPU: Decodable {
@@ -17,6 +27,14 @@ struct PodDocument: Decodable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let gpu = try container.decodeIfPresent(GPU.self, forKey: .gpu)
+        // Informational for most callers: a malformed `ssh` block reads as no address rather than hiding the pod.
+        let direct = (try? container.decodeIfPresent(SSH.self, forKey: .ssh))?.direct
+        var sshDirect: RunPodSSHEndpoint?
+        if let direct, let host = direct.host, !host.isEmpty, let port = direct.port?.integer,
+            (1...65535).contains(port)
+        {
+            sshDirect = RunPodSSHEndpoint(host: host, port: port, username: direct.username ?? "root")
+        }
         pod = RunPodPod(
             id: try container.decode(String.self, forKey: .id),
             name: try container.decodeIfPresent(String.self, forKey: .name) ?? "",
@@ -32,7 +50,8 @@ struct PodDocument: Decodable {
             image: try container.decodeIfPresent(String.self, forKey: .image),
             env: (try? container.decodeIfPresent([String: String].self, forKey: .env)) ?? [:],
             createdAt: try container.decodeIfPresent(String.self, forKey: .createdAt).flatMap(RFC3339Timestamp.parse),
-            startedAt: try container.decodeIfPresent(String.self, forKey: .startedAt).flatMap(RFC3339Timestamp.parse)
+            startedAt: try container.decodeIfPresent(String.self, forKey: .startedAt).flatMap(RFC3339Timestamp.parse),
+            sshDirect: sshDirect
         )
     }
 }

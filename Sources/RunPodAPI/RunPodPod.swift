@@ -29,6 +29,8 @@ public struct RunPodPod: Sendable, Equatable {
     public var createdAt: Date?
     /// When the pod last started.
     public var startedAt: Date?
+    /// `ssh.direct`: the pod's public IP and the port mapped to its 22, while RUNNING with `22/tcp` exposed.
+    public var sshDirect: RunPodSSHEndpoint?
 
     /// Creates a pod value (for fakes and tests; the client decodes them from the service).
     public init(
@@ -43,7 +45,8 @@ public struct RunPodPod: Sendable, Equatable {
         image: String? = nil,
         env: [String: String] = [:],
         createdAt: Date? = nil,
-        startedAt: Date? = nil
+        startedAt: Date? = nil,
+        sshDirect: RunPodSSHEndpoint? = nil
     ) {
         self.id = id
         self.name = name
@@ -57,5 +60,6 @@ public struct RunPodPod: Sendable, Equatable {
         self.env = env
         self.createdAt = createdAt
         self.startedAt = startedAt
+        self.sshDirect = sshDirect
     }
 }

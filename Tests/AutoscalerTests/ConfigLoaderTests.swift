@@ -69,6 +69,33 @@ import Testing
         #expect(config.demand.filePath == "/tmp/d.json" && config.demand.staleAfterSeconds == 5)
     }
 
+    @Test func readsAttach() throws {
+        let yaml = """
+            pools:
+              - name: burst
+                namespace: media
+                template:
+                  image: worker:1
+                  attach:
+                    timeoutSeconds: 90
+                    ssh:
+                      enabled: true
+                      user: worker
+                      forwards: [{remotePort: 9092, to: "kafka-bootstrap.kafka:9092"}, {remotePort: 8081, to: "registry:80"}]
+            """
+        let config = try load(yaml + "\nattach: {privateKeyFile: /etc/attach/id_ed25519}")
+        let attach = try #require(config.pools.first).template.attach
+        #expect(attach.ssh && attach.user == "worker" && attach.timeoutSeconds == 90)
+        #expect(attach.forwards.map(\.target) == ["kafka-bootstrap.kafka:9092", "registry:80"])
+        #expect(attach.forwards.map(\.remotePort) == [9092, 8081])
+        #expect(config.attach.privateKeyFile == "/etc/attach/id_ed25519")
+        #expect(ConfigRenderer.render(config).contains("forwards: [{remotePort: 9092"))
+        // Without a key the tunnels could not log in: refused at load, naming the setting.
+        #expect(error(yaml)?.key == "attach.privateKeyFile")
+        let bad = yaml.replacingOccurrences(of: "registry:80", with: "registry") + "\nattach: {privateKeyFile: k}"
+        #expect(error(bad)?.key == "pools[0].template.attach.ssh.forwards[1]")
+    }
+
     @Test func flagsBeatEnvironmentBeatsFile() throws {
         let yaml = "grpc: {listen: 127.0.0.1:1000}\n" + Self.minimal
         #expect(try load(yaml).grpc.listen == "127.0.0.1:1000")

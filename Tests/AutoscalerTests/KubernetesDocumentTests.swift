@@ -37,6 +37,28 @@ import Testing
         #expect(pool.reference["kind"] == "RunPodPool")
     }
 
+    /// Attach: the template's `attach` block (forwards as objects, `remotePort` a number), and the host keys a
+    /// former leader pinned (`status.tunnels`).
+    @Test func readsAttachAndThePinnedHostKeys() throws {
+        let object: JSONValue = [
+            "metadata": ["name": "b", "namespace": "m"],
+            "spec": [
+                "template": [
+                    "image": "w:1",
+                    "attach": [
+                        "timeoutSeconds": 45,
+                        "ssh": ["enabled": true, "forwards": [["remotePort": 9092, "to": "kafka:9092"]]],
+                    ],
+                ]
+            ],
+            "status": ["tunnels": [["podId": "p1", "state": "up", "hostKey": "ssh-ed25519 AAAA1"], ["podId": "p2"]]],
+        ]
+        let pool = try RunPodPoolDocument.parse(object, defaults: PoolDefaults()).get()
+        #expect(pool.spec.template.attach.ssh && pool.spec.template.attach.timeoutSeconds == 45)
+        #expect(pool.spec.template.attach.forwards == [PortForward(remotePort: 9092, host: "kafka", port: 9092)])
+        #expect(pool.pinnedHostKeys == ["p1": "ssh-ed25519 AAAA1"])
+    }
+
     @Test func platformVariablesFillTheTemplate() throws {
         let object: JSONValue = ["metadata": ["name": "b", "namespace": "m"], "spec": ["template": [:]]]
         let pool = try RunPodPoolDocument.parse(

@@ -72,4 +72,22 @@ struct ParsingTests {
             GPUCatalogDocument.self, from: Data(#"{"gpus":[{"id":"x","memory":"1e300"},{"id":"y","memory":48}]}"#.utf8))
         #expect(catalog.gpus.map(\.gpuType.memoryGB) == [nil, 48])
     }
+
+    /// `ssh.direct` (the pod's public IP and the port mapped to 22) as the v2 `Pod` reports it; null, missing or
+    /// malformed reads as no address.
+    @Test func directSSHAddress() throws {
+        let list = #"""
+            {"pods":[
+              {"id":"a","ssh":{"proxy":{"host":"ssh.runpod.io","port":22,"username":"a-1","command":"ssh a-1@ssh.runpod.io"},
+                               "direct":{"host":"203.0.113.9","port":22017,"username":"root","command":"ssh root@203.0.113.9 -p 22017"}}},
+              {"id":"b","ssh":{"proxy":null,"direct":null}},
+              {"id":"c"},
+              {"id":"d","ssh":{"direct":{"host":"203.0.113.9","port":"x"}}},
+              {"id":"e","ssh":"nonsense"}
+            ]}
+            """#
+        let pods = try JSONDecoder().decode(PodListDocument.self, from: Data(list.utf8)).pods.map(\.pod)
+        #expect(pods[0].sshDirect == RunPodSSHEndpoint(host: "203.0.113.9", port: 22017, username: "root"))
+        #expect(pods.dropFirst().allSatisfy { $0.sshDirect == nil })
+    }
 }

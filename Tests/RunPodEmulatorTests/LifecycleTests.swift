@@ -114,6 +114,29 @@ import Testing
         }
     }
 
+    /// `sshAddress` publishes every pod's 22/tcp at one address (a test's real sshd), in `ssh.direct` and the runtime
+    /// port list alike.
+    @Test func sshAddressPointsEveryPodAtOneSSHServer() async throws {
+        let harness = EmulatorHarness {
+            $0.provisioningSeconds = 0
+            $0.startingSeconds = 0
+            $0.sshAddress = "10.213.7.2:2222"
+        }
+        try await harness.run { client async throws in
+            let pod = try #require(try await client.create(extra: #","ports":["22/tcp","8888/http"]"#).json)
+            let direct = try #require(pod["ssh"]?["direct"])
+            #expect(direct["host"]?.string == "10.213.7.2" && direct["port"]?.int == 2222)
+            #expect(direct["command"]?.string == "ssh root@10.213.7.2 -p 2222")
+            #expect(pod["runtime"]?["ports"]?[0]?["ip"]?.string == "10.213.7.2")
+            #expect(pod["runtime"]?["ports"]?[0]?["public"]?.int == 2222)
+        }
+        let loaded = try EmulatorConfiguration.load(yaml: "sshAddress: \"10.0.0.2:22\"", origin: "e.yaml")
+        #expect(loaded.sshAddress == "10.0.0.2:22")
+        #expect(throws: EmulatorConfigurationError.self) {
+            try EmulatorConfiguration.load(yaml: "sshAddress: nowhere", origin: "e.yaml")
+        }
+    }
+
     @Test func quirksReproduceTheLiveServiceOddities() async throws {
         let harness = EmulatorHarness {
             $0.quirks = EmulatorQuirks(goTimestamps: true, costAsString: true)

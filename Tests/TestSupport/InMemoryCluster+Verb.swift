@@ -7,6 +7,7 @@ extension InMemoryCluster {
         case update
         case mergePatch
         case recordEvent
+        case delete
 
         /// The HTTP method the real client sends for this verb (in error messages, as the real client's).
         var method: String {
@@ -15,6 +16,7 @@ extension InMemoryCluster {
             case .create, .recordEvent: "POST"
             case .update: "PUT"
             case .mergePatch: "PATCH"
+            case .delete: "DELETE"
             }
         }
 

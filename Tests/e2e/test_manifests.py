@@ -74,6 +74,10 @@ REQUEST_USER = os.environ.get("RPA_KUBE_REQUEST_USER")
 # them; they must still be declared in required_permissions().
 NOT_ALWAYS_OBSERVED = {
     ("", "events", "patch"): "only when an identical event repeats (KubeClient.recordEvent bumps count)",
+    ("", "nodes", "create"): "only with attach (attach.privateKeyFile and a pool with template.attach.ssh)",
+    ("", "nodes", "patch"): "only with attach",
+    ("", "nodes", "delete"): "only with attach",
+    ("", "nodes/status", "patch"): "only with attach",
 }
 
 
@@ -140,6 +144,12 @@ def required_calls(config: dict | None = None) -> set[Call]:
         Call("coordination.k8s.io", "leases", "create", lease_namespace),
         Call("coordination.k8s.io", "leases", "update", lease_namespace, lease_name),
     }
+    # AttachController (attach, leader only): one Node per attached RunPod pod, merge-patched (created when
+    # missing) and deleted, its status merge-patched; orphans found by listing nodes with the pool label.
+    # Granted in every deployment, so a pool can turn attach on without an RBAC change.
+    calls |= {Call("", "nodes", "create", CLUSTER_WIDE), Call("", "nodes", "patch", CLUSTER_WIDE),
+              Call("", "nodes", "delete", CLUSTER_WIDE), Call("", "nodes/status", "patch", CLUSTER_WIDE),
+              Call("", "nodes", "list", CLUSTER_WIDE)}
     if setting(config, "local.source") == "kubernetes":
         # KubernetesObserver.readOnce: nodes by label selector, pods of every namespace by
         # field selector (status.phase)

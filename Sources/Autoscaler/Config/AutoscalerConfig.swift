@@ -79,6 +79,12 @@ public struct AutoscalerConfig: Sendable {
         public var inCluster = false
     }
 
+    public struct Attach: Sendable {
+        /// OpenSSH ed25519 private key (unencrypted) the leader logs in to attached pods with; its public half
+        /// goes to those pods as `env.PUBLIC_KEY`. Needed when a pool has `template.attach.ssh.enabled`.
+        public var privateKeyFile = ""
+    }
+
     public struct Log: Sendable {
         public var level = "info"
         public var format = "text"
@@ -90,6 +96,7 @@ public struct AutoscalerConfig: Sendable {
     public var demand = Demand()
     public var local = Local()
     public var kubernetes = Kubernetes()
+    public var attach = Attach()
     public var log = Log()
     public var dryRun = false
     public var pools: [PoolSpec] = []

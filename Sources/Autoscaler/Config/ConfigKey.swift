@@ -144,6 +144,9 @@ public struct ConfigKey: Sendable {
             "this replica's name in the lease (default: hostname-pid)"),
         ConfigKey("kubernetes.leaderElection.leaseName", \.kubernetes.leaseName, "Lease name for leader election"),
         ConfigKey("kubernetes.leaderElection.namespace", \.kubernetes.leaseNamespace, "Lease namespace"),
+        ConfigKey(
+            "attach.privateKeyFile", \.attach.privateKeyFile,
+            "OpenSSH ed25519 private key (unencrypted) for attach tunnels; needed when a pool enables attach.ssh"),
         ConfigKey("log.level", \.log.level, "trace | debug | info | notice | warning | error | critical"),
         ConfigKey("log.format", \.log.format, "text | json"),
         ConfigKey("dryRun", \.dryRun, "log intended creates and terminates, send none"),

@@ -62,6 +62,11 @@ public enum ConfigLoader {
         }
         try validate(config)
         config.pools = try validated(pools, config: config)
+        if config.attach.privateKeyFile.isEmpty, let pool = config.pools.first(where: \.template.attach.ssh) {
+            throw ConfigError(
+                origin: origin, key: "attach.privateKeyFile",
+                reason: "pool \(pool.id) enables template.attach.ssh: set the SSH key its tunnels log in with")
+        }
         return config
     }
 
@@ -115,6 +120,8 @@ public enum ConfigLoader {
         c.kubernetes.retryPeriodSeconds = try r.double(
             "kubernetes.leaderElection.retryPeriodSeconds", c.kubernetes.retryPeriodSeconds, allowZero: false)
         c.kubernetes.identity = try r.string("kubernetes.leaderElection.identity", c.kubernetes.identity)
+
+        c.attach.privateKeyFile = try r.string("attach.privateKeyFile", c.attach.privateKeyFile)
 
         c.log.level = try r.string("log.level", c.log.level)
         c.log.format = try r.string("log.format", c.log.format)

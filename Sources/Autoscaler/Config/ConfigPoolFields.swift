@@ -30,4 +30,18 @@ struct ConfigPoolFields: PoolFieldSource {
     mutating func stringMap(_ field: String) throws(ConfigError) -> [String: String]? {
         try reader.stringMap("\(prefix).\(field)")
     }
+
+    mutating func records(_ field: String, keys: [String]) throws(ConfigError) -> [[String: String]]? {
+        let path = "\(prefix).\(field)"
+        guard reader.node(at: path) != nil else { return nil }
+        let count = try reader.count(path)
+        if count == 0 { reader.markRead(path) }
+        var records: [[String: String]] = []
+        for index in 0..<count {
+            var record: [String: String] = [:]
+            for key in keys { record[key] = try reader.string("\(path)[\(index)].\(key)") }
+            records.append(record)
+        }
+        return records
+    }
 }

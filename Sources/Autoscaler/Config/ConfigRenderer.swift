@@ -71,6 +71,7 @@ public enum ConfigRenderer {
         line(2, "renewDeadlineSeconds: \(c.kubernetes.renewDeadlineSeconds)")
         line(2, "retryPeriodSeconds: \(c.kubernetes.retryPeriodSeconds)")
         line(2, "identity: \(q(c.kubernetes.identity))")
+        line(0, "attach: {privateKeyFile: \(q(c.attach.privateKeyFile))}")
         line(0, "log: {level: \(c.log.level), format: \(c.log.format)}")
         line(0, "dryRun: \(c.dryRun)")
         line(0, "pools:")
@@ -92,6 +93,14 @@ public enum ConfigRenderer {
             line(3, "env: {\(env)}")
             line(3, "ports: \(list(t.ports))")
             line(3, "startSsh: \(t.startSsh)")
+            if t.attach.ssh {
+                let forwards = t.attach.forwards.map { "{remotePort: \($0.remotePort), to: \(q($0.target))}" }
+                line(3, "attach:")
+                line(4, "timeoutSeconds: \(t.attach.timeoutSeconds)")
+                line(
+                    4,
+                    "ssh: {enabled: true, user: \(q(t.attach.user)), forwards: [\(forwards.joined(separator: ", "))]}")
+            }
             let s = pool.scaling
             line(2, "scaling:")
             line(3, "jobsPerWorker: \(s.jobsPerWorker)")

@@ -13,7 +13,8 @@ public enum ClusterObjects {
             name: object["metadata"]["name"].string ?? "",
             ready: ready,
             unschedulable: object["spec"]["unschedulable"].bool ?? false,
-            allocatableGPUs: quantity(object["status"]["allocatable"][gpuResource]))
+            allocatableGPUs: quantity(object["status"]["allocatable"][gpuResource]),
+            isRunPod: object["metadata"]["labels"][AttachNode.gpuTypeLabel].string == AttachNode.gpuTypeValue)
     }
 
     public static func pod(_ object: JSONValue) -> ClusterPod {

@@ -24,6 +24,9 @@ public struct ClusterPool: Sendable, Equatable {
     /// `metadata.deletionTimestamp` is set: the object is being deleted and
     /// stays until its finalizers are removed.
     public var deleting = false
+    /// Attach: the host key pinned for each pod (`status.tunnels[].hostKey`, by pod id), as the leader last
+    /// wrote them: a new leader checks them instead of trusting whatever key a pod shows next.
+    public var pinnedHostKeys: [String: String] = [:]
 
     /// `metadata.uid`: tells a re-created pool of the same name from the one read.
     public var uid: String? { reference["metadata"]["uid"].string }

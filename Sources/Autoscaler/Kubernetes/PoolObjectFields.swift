@@ -40,6 +40,29 @@ struct PoolObjectFields: PoolFieldSource {
         }
     }
 
+    func records(_ path: String, keys: [String]) throws(PoolSpecError) -> [[String: String]]? {
+        try read(path, "a list of objects") { value in
+            guard let items = value.array else { return nil }
+            var records: [[String: String]] = []
+            for item in items {
+                guard let members = item.object else { return nil }
+                var record: [String: String] = [:]
+                for key in keys {
+                    guard let member = members[key] else { continue }
+                    if let text = member.string {
+                        record[key] = text
+                    } else if let number = member.int {
+                        record[key] = String(number)
+                    } else {
+                        return nil
+                    }
+                }
+                records.append(record)
+            }
+            return records
+        }
+    }
+
     private func read<Value>(_ path: String, _ expected: String, _ convert: (JSONValue) -> Value?)
         throws(PoolSpecError) -> Value?
     {

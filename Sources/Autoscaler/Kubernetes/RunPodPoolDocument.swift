@@ -49,6 +49,11 @@ public enum RunPodPoolDocument {
             published: PublishedDecisionDocument.parse(object["status"]["decision"]))
         cluster.finalizers = (metadata["finalizers"].array ?? []).compactMap(\.string)
         cluster.deleting = !metadata["deletionTimestamp"].isNull
+        for tunnel in object["status"]["tunnels"].array ?? [] {
+            if let podId = tunnel["podId"].string, let hostKey = tunnel["hostKey"].string {
+                cluster.pinnedHostKeys[podId] = hostKey
+            }
+        }
         return .success(cluster)
     }
 

@@ -30,6 +30,11 @@ public final class PodReconciler: Sendable {
         /// A deleted pool has nothing left at RunPod (its finalizer may go);
         /// awaited before the pass goes on.
         public var onPoolDrained: (@Sendable (PoolID) async -> Void)?
+        /// Attach: the autoscaler's SSH public key (`ssh-ed25519 AAAA…`), sent as `env.PUBLIC_KEY` to pods of
+        /// pools with `attach.ssh`.
+        public var attachPublicKey: String?
+        /// Attach: RUNNING pods whose tunnel failed; they are replaced like failed pods.
+        public var tunnelFailed: @Sendable () -> Set<String> = { [] }
 
         public init(naming: PodNaming) {
             self.naming = naming
@@ -145,7 +150,7 @@ public final class PodReconciler: Sendable {
         let pools = store.inputs.pools
         let request = ReconcilePassRequest(
             pools: pools, desired: desired, mayAct: settings.canMutate(), poolsKnown: settings.poolsKnown(),
-            deleting: settings.deleting())
+            deleting: settings.deleting(), tunnelFailed: settings.tunnelFailed())
         var step = machine.withLock { $0.startPass(request, now: now()) }
         // A pool is re-planned within a pass after a no-capacity answer: its
         // gauges show the pass's last plan, never a plan the pass overtook.
@@ -195,7 +200,8 @@ public final class PodReconciler: Sendable {
         case .create(let pool, let name, let offering, _):
             guard let spec = pools.first(where: { $0.id == pool }) else { return .notPermitted }
             do {
-                let pod = try await provider.createPod(spec.template.createSpec(name: name, offering: offering))
+                let pod = try await provider.createPod(
+                    spec.template.createSpec(name: name, offering: offering, publicKey: settings.attachPublicKey))
                 return .created(podId: pod.id)
             } catch {
                 return .createFailed(error.reconcileFailure)

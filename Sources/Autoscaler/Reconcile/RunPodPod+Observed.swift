@@ -11,7 +11,8 @@ extension RunPodPod {
             status: status.description,
             offering: gpuTypeId.map { Offering(gpuTypeId: $0, cloud: observedCloud) },
             costPerHour: costPerHour,
-            createdAt: createdAt
+            createdAt: createdAt,
+            sshAddress: sshDirect.map { SSHAddress(host: $0.host, port: $0.port, username: $0.username) }
         )
     }
 

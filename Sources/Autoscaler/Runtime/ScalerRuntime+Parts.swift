@@ -3,6 +3,7 @@ import Decisions
 import Foundation
 import KubeClient
 import LibGRPCServer
+import SSHTunnel
 
 /// How each part of `serve` is built from the config.
 extension ScalerRuntime {
@@ -42,13 +43,18 @@ extension ScalerRuntime {
     }
 
     func makeReconciler(
-        _ runpod: RunPodConnection, kube: KubeClient?, elector: LeaderElector?, finalizer: PoolFinalizer?
+        _ runpod: RunPodConnection, kube: KubeClient?, elector: LeaderElector?, finalizer: PoolFinalizer?,
+        attach: AttachController?
     ) -> PodReconciler {
         var settings = PodReconciler.Settings(naming: PodNaming(prefix: config.runpod.podNamePrefix))
         settings.interval = .milliseconds(Int64(config.runpod.reconcileSeconds * 1000))
         settings.dryRun = config.dryRun
         settings.requestsPerMinute = config.runpod.requestsPerMinute
         settings.orphanGraceSeconds = config.pools.map(\.scaling.orphanGraceSeconds).min() ?? 300
+        if let attach {
+            settings.attachPublicKey = attach.publicKey
+            settings.tunnelFailed = { attach.failedPods }
+        }
         var desired: @Sendable (PoolSpec, ScalerSnapshot) -> Int? = { spec, snapshot in
             snapshot.pools[spec.id]?.decision?.burst
         }
@@ -65,6 +71,38 @@ extension ScalerRuntime {
         return PodReconciler(
             provider: runpod.client, store: store, metrics: metrics, settings: settings, logger: logger,
             desired: desired)
+    }
+
+    /// The attach executor, when `attach.privateKeyFile` is set; only the leader acts.
+    func makeAttach(kube: KubeClient?, elector: LeaderElector?) throws -> AttachController? {
+        guard !config.attach.privateKeyFile.isEmpty else { return nil }
+        let key = try Self.loadAttachKey(config)
+        var settings = AttachController.Settings()
+        var onEvent: (@Sendable (PoolEvent) -> Void)?
+        if let kube, let elector {
+            let recorder = PoolEventRecorder(client: kube, store: store, logger: logger)
+            settings.canMutate = { elector.isLeader }
+            settings.pinnedHostKeys = { [store] in
+                store.inputs.clusterPools.values.reduce(into: [:]) { $0.merge($1.pinnedHostKeys) { first, _ in first } }
+            }
+            onEvent = { recorder.record($0) }
+        }
+        return AttachController(
+            key: key, pools: { [store] in store.inputs.pools }, cluster: kube, metrics: metrics, onEvent: onEvent,
+            settings: settings, logger: logger)
+    }
+
+    /// Reads the attach key; errors name the file and the problem, never key bytes.
+    static func loadAttachKey(_ config: AutoscalerConfig) throws -> OpenSSHPrivateKey {
+        let path = config.attach.privateKeyFile
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError(origin: config.origin, key: "attach.privateKeyFile", reason: "cannot read \(path)")
+        }
+        do {
+            return try OpenSSHPrivateKey(pem: text)
+        } catch {
+            throw ConfigError(origin: config.origin, key: "attach.privateKeyFile", reason: "\(path): \(error)")
+        }
     }
 
     func makeEndpoints(_ reconciler: PodReconciler) -> HTTPEndpoints {

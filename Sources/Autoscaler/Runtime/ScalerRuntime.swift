@@ -81,7 +81,9 @@ public final class ScalerRuntime: Sendable {
         }
         let elector = kube.map { makeElector($0) }
         let finalizer = kube.flatMap { kube in elector.map { makeFinalizer(kube, elector: $0) } }
-        let reconciler = makeReconciler(runpod, kube: kube, elector: elector, finalizer: finalizer)
+        let attach = try makeAttach(kube: kube, elector: elector)
+        let reconciler = makeReconciler(runpod, kube: kube, elector: elector, finalizer: finalizer, attach: attach)
+        attach?.readPods(from: { reconciler.status })
         metrics.setLeader(elector == nil)
 
         // Start order; the group stops them in reverse.
@@ -102,6 +104,7 @@ public final class ScalerRuntime: Sendable {
         services.append(BackgroundLoop(description: "DemandObserver") { await observer.run() })
         services.append(BackgroundLoop(description: "StoreTicker") { [store] in await Self.tick(store) })
         services.append(BackgroundLoop(description: "PodReconciler") { await reconciler.run() })
+        if let attach { services.append(BackgroundLoop(description: "AttachController") { await attach.run() }) }
         if let kube, let elector {
             let writer = PoolStatusWriter(
                 client: kube, identity: config.kubernetes.identity, store: store, reconciler: { reconciler.status },

@@ -7,7 +7,8 @@ public enum LocalOccupancy {
     ///   - pods: pods of any namespace (terminal ones are ignored).
     ///   - workers: `local.workerSelector`: this queue's own workers.
     public static func compute(nodes: [ClusterNode], pods: [ClusterPod], workers: LabelSelector) -> LocalCapacity {
-        let healthy = nodes.filter { $0.ready && !$0.unschedulable }
+        // Attached RunPod pods have nodes too (`gpu-type=runpod`): they are burst, not the local baseline.
+        let healthy = nodes.filter { $0.ready && !$0.unschedulable && !$0.isRunPod }
         let names = Set(healthy.map(\.name))
         let allocatable = healthy.reduce(0) { $0.adding(saturating: max(0, $1.allocatableGPUs)) }
         let usedByOthers = pods.reduce(0) { total, pod in

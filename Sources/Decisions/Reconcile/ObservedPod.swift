@@ -11,10 +11,12 @@ public struct ObservedPod: Sendable, Equatable {
     /// USD per hour as RunPod reports it (0 while some statuses are pending).
     public var costPerHour: Double
     public var createdAt: Date?
+    /// RunPod's `ssh.direct` (public IP and the port mapped to 22) while RUNNING with `22/tcp` exposed.
+    public var sshAddress: SSHAddress?
 
     public init(
         id: String, name: String, phase: PodPhase, status: String, offering: Offering?, costPerHour: Double,
-        createdAt: Date?
+        createdAt: Date?, sshAddress: SSHAddress? = nil
     ) {
         self.id = id
         self.name = name
@@ -23,5 +25,6 @@ public struct ObservedPod: Sendable, Equatable {
         self.offering = offering
         self.costPerHour = costPerHour
         self.createdAt = createdAt
+        self.sshAddress = sshAddress
     }
 }

@@ -197,7 +197,9 @@ public struct ReconcileMachine: Sendable {
         guard var pass else { return [] }
         let listedAt = pass.listStartedAt ?? now
         let heads = PodNaming.Heads(settings.naming, pools: pass.request.pools.map(\.id))
-        for pod in pods where settings.naming.owns(pod.name) {
+        for var pod in pods where settings.naming.owns(pod.name) {
+            // Attach: a RUNNING pod whose tunnel failed counts as failed and is replaced like an EXITED one.
+            if pod.phase == .running, pass.request.tunnelFailed.contains(pod.id) { pod.phase = .failed }
             if let pool = heads.pool(of: pod.name) {
                 pass.podsByPool[pool, default: []].append(pod)
             } else if pod.phase != .terminated {

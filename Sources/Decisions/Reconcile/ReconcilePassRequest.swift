@@ -12,15 +12,19 @@ public struct ReconcilePassRequest: Sendable, Equatable {
     /// Pools being deleted (Kubernetes mode: deletionTimestamp set): desired 0
     /// whatever `desired` says, and `poolDrained` once nothing of theirs is left.
     public var deleting: Set<PoolID>
+    /// Attach: RUNNING pods whose tunnel was not up within `attach.timeoutSeconds` (the `TunnelMachine`'s
+    /// `failed`): they count as failed, so they are terminated (reason `failed`) and replaced.
+    public var tunnelFailed: Set<String>
 
     public init(
         pools: [PoolSpec], desired: [PoolID: Int], mayAct: Bool = true, poolsKnown: Bool = true,
-        deleting: Set<PoolID> = []
+        deleting: Set<PoolID> = [], tunnelFailed: Set<String> = []
     ) {
         self.pools = pools
         self.desired = desired
         self.mayAct = mayAct
         self.poolsKnown = poolsKnown
         self.deleting = deleting
+        self.tunnelFailed = tunnelFailed
     }
 }

@@ -5,7 +5,7 @@ extension EmulatorConfiguration {
     static let keys: Set<String> = [
         "listen", "apiKey", "provisioningSeconds", "startingSeconds", "capacity", "prices",
         "legacyNoCapacityErrors", "faults", "seed", "quirks", "rateLimitPerMinute",
-        "rateLimitWindowSeconds",
+        "rateLimitWindowSeconds", "sshAddress",
     ]
 
     /// Reads a YAML configuration. Absent keys keep their defaults; `capacity` and `prices` entries
@@ -51,6 +51,12 @@ extension EmulatorConfiguration {
         if let window = try fields.double("rateLimitWindowSeconds") {
             guard window >= 1 else { throw FieldError.invalid("rateLimitWindowSeconds", "must be at least 1") }
             config.rateLimitWindowSeconds = window
+        }
+        if let address = try fields.string("sshAddress") {
+            guard PodRenderer.hostAndPort(address) != nil else {
+                throw FieldError.invalid("sshAddress", "expected host:port")
+            }
+            config.sshAddress = address
         }
         try readCapacity(fields, into: &config)
         try readPrices(fields, into: &config)

@@ -26,6 +26,9 @@ public struct EmulatorConfiguration: Sendable {
     /// The quota's window in seconds (RunPod's is 60); shorter windows let tests run the same ratios faster.
     /// The quota is then `rateLimitPerMinute` calls per window.
     public var rateLimitWindowSeconds: Double = 60
+    /// `host:port` every RUNNING pod's `22/tcp` is published at (its `ssh.direct` and runtime port): lets a test
+    /// point pods at a real sshd. Nil: made-up addresses from TEST-NET-3, fixed per pod.
+    public var sshAddress: String? = nil
     /// Live-service quirks to reproduce.
     public var quirks: EmulatorQuirks = EmulatorQuirks()
 

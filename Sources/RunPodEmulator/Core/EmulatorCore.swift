@@ -18,7 +18,8 @@ struct EmulatorCore: Sendable {
     init(configuration: EmulatorConfiguration) {
         apiKey = configuration.apiKey
         legacyNoCapacityErrors = configuration.legacyNoCapacityErrors
-        renderer = PodRenderer(quirks: configuration.quirks)
+        renderer = PodRenderer(
+            quirks: configuration.quirks, sshAddress: configuration.sshAddress.flatMap(PodRenderer.hostAndPort))
         prices = configuration.prices
         state = EmulatorState(
             capacity: configuration.capacity, provisioningSeconds: configuration.provisioningSeconds,

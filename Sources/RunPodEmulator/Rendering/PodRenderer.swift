@@ -6,6 +6,16 @@ import Primitives
 /// derived from the pod id so they stay the same between calls.
 struct PodRenderer: Sendable {
     let quirks: EmulatorQuirks
+    /// Where every pod's `22/tcp` is published instead of the made-up address (`sshAddress`).
+    var sshAddress: (host: String, port: Int)? = nil
+
+    /// `host:port` split; nil when malformed.
+    static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65535).contains(port), colon > text.startIndex
+        else { return nil }
+        return (String(text[..<colon]), port)
+    }
 
     func render(_ pod: EmulatedPod, now: Date) -> JSONValue {
         let spec = pod.spec
@@ -70,8 +80,8 @@ struct PodRenderer: Sendable {
 
     private func direct(_ pod: EmulatedPod) -> JSONValue {
         guard let index = pod.spec.ports.firstIndex(of: "22/tcp") else { return .null }
-        let ip = Self.address(pod)
-        let port = Self.publicPort(pod, index: index)
+        let ip = sshAddress?.host ?? Self.address(pod)
+        let port = sshAddress?.port ?? Self.publicPort(pod, index: index)
         return .object([
             "host": .string(ip), "port": .int(port), "username": .string("root"),
             "command": .string("ssh root@\(ip) -p \(port)"),
@@ -84,11 +94,12 @@ struct PodRenderer: Sendable {
             let parts = text.split(separator: "/")
             let number = Int(parts.first ?? "") ?? 0
             let tcp = parts.last == "tcp"
+            let ssh = text == "22/tcp" ? sshAddress : nil
             return .object([
                 "private": .int(number),
-                "public": tcp ? .int(Self.publicPort(pod, index: index)) : .null,
+                "public": tcp ? .int(ssh?.port ?? Self.publicPort(pod, index: index)) : .null,
                 "type": .string(String(parts.last ?? "")),
-                "ip": tcp ? .string(Self.address(pod)) : .null,
+                "ip": tcp ? .string(ssh?.host ?? Self.address(pod)) : .null,
             ])
         }
         return .object([

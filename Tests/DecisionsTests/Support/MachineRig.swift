@@ -63,14 +63,15 @@ struct MachineRig {
     @discardableResult
     mutating func pass(
         desired: Int?, pools: [PoolSpec]? = nil, mayAct: Bool = true, poolsKnown: Bool = true,
-        deleting: Set<PoolID> = [], wanted byPool: [PoolID: Int]? = nil,
+        deleting: Set<PoolID> = [], tunnelFailed: Set<String> = [], wanted byPool: [PoolID: Int]? = nil,
         permitted: (ReconcileCommand) -> Bool = { _ in true }
     ) -> [ReconcileCommand] {
         let pools = pools ?? [pool]
         var wanted: [PoolID: Int] = byPool ?? [:]
         if let desired { wanted[pool.id] = desired }
         let request = ReconcilePassRequest(
-            pools: pools, desired: wanted, mayAct: mayAct, poolsKnown: poolsKnown, deleting: deleting)
+            pools: pools, desired: wanted, mayAct: mayAct, poolsKnown: poolsKnown, deleting: deleting,
+            tunnelFailed: tunnelFailed)
         var step = machine.startPass(request, now: now)
         var made: [ReconcileCommand] = []
         reports += step.reports
