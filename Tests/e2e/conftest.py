@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import types
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,14 @@ from support import Scaler, generate_stubs
 def es(tmp_path_factory) -> types.SimpleNamespace:
     """`es.pb2` / `es.grpc`: Python modules generated from KEDA's externalscaler.proto."""
     return generate_stubs(tmp_path_factory.mktemp("stubs"))
+
+
+@pytest.fixture(scope="session")
+def release_binary() -> Path:
+    """The release binary built as the Dockerfile builds it (image_support.py), once per session."""
+    from image_support import build_release_binary
+
+    return build_release_binary()
 
 
 @pytest.fixture
