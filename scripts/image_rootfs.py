@@ -390,12 +390,17 @@ def toolchain_usr() -> Path:
     return Path(os.path.realpath(swift)).parents[1]
 
 
+def install_build_outputs(stages: list[Stage], rootfs: Path, binary: Path) -> list[str]:
+    """The build stage's /staging from `binary`, then the runtime stage's COPY --from."""
+    outputs = stage_build_outputs(stages[0], binary, toolchain_usr(), rootfs.parent.parent / "staging")
+    return install_copies(stages, rootfs, outputs)
+
+
 def prepare(binary: Path, cache: Path = DEFAULT_CACHE, dockerfile: Path = DOCKERFILE, log=print) -> Path:
     """Rootfs with the build stage's outputs copied in: ready to run."""
     stages = load_stages(dockerfile)
     rootfs = build_rootfs(stages, cache, log=log)
-    outputs = stage_build_outputs(stages[0], binary, toolchain_usr(), cache / "staging")
-    install_copies(stages, rootfs, outputs)
+    install_build_outputs(stages, rootfs, binary)
     return rootfs
 
 

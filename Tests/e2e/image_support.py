@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,33 @@ def build_release_binary() -> Path:
     assert path.is_file(), f"the build reported success but {path} is missing"
     print(f"built {path} in {time.monotonic() - started:.0f}s")
     return path
+
+
+# --------------------------------------------------------------------------- #
+# The runtime stage's rootfs (scripts/image_rootfs.py), built in the background.
+# --------------------------------------------------------------------------- #
+
+_rootfs_build: Future | None = None
+
+
+def start_rootfs_build() -> None:
+    """Starts building the runtime stage's rootfs (debootstrap and apt: network and disk,
+    little CPU) in a thread, so that a cold build overlaps the release build and the tests
+    before test_image_rootfs.py, which waits for it (`runtime_rootfs`)."""
+    global _rootfs_build
+    if _rootfs_build is None and os.geteuid() == 0:
+        import image_rootfs
+
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rootfs")
+        _rootfs_build = executor.submit(image_rootfs.build_rootfs, load_stages(), log=lambda message: None)
+        executor.shutdown(wait=False)
+
+
+def runtime_rootfs() -> Path:
+    """The rootfs after the runtime stage's RUN instructions (image_rootfs.RootfsError if it
+    cannot be built); the background build's when one was started."""
+    import image_rootfs
+
+    if _rootfs_build is not None:
+        return _rootfs_build.result()
+    return image_rootfs.build_rootfs(load_stages(), log=print)
