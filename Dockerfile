@@ -11,8 +11,10 @@
 # core, with libgpr.so.29), libcurl4, and what bookworm-slim already has (libc6,
 # libstdc++6, libgcc-s1, ...). libprotobuf is not linked: swift-protobuf is pure Swift
 # (apt still installs libprotobuf32 because libgrpc29 depends on it).
-# Tests/e2e/test_container_image.py checks this list against `ldd` of a binary built
-# with the same `swift build` command.
+# Tests/e2e/test_image_rootfs.py builds this runtime stage's root filesystem without a
+# container engine (debootstrap of bookworm minbase, then the RUN below in a chroot),
+# copies in a binary built with the same `swift build` command, and runs it there as
+# 65532: `version`, then `serve` with a mounted config, answering health and GetMetrics.
 
 ARG SWIFT_IMAGE=swift:6.3-bookworm
 ARG RUNTIME_IMAGE=debian:bookworm-slim
@@ -37,7 +39,7 @@ RUN swift package resolve $([ -f Package.resolved ] && echo --force-resolved-ver
 COPY Sources ./Sources
 COPY Tests ./Tests
 
-# Release build as in Tests/e2e/test_container_image.py. Then: drop the DWARF (about
+# Release build as in Tests/e2e/image_support.py. Then: drop the DWARF (about
 # 30 MB) but keep the symbols, so crash backtraces name functions; copy the Swift
 # runtime's crash backtracer (Swift linked in statically; it needs only libc6,
 # libstdc++6 and libgcc-s1, which bookworm-slim has).

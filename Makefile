@@ -7,7 +7,7 @@ VENV         := .venv
 PYTHON       := $(VENV)/bin/python
 SHARED_DIR   ?= $(abspath $(CURDIR)/../shared)
 BINARY       := .build/debug/runpod-autoscaler
-APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compiler openssl prometheus python3 python3-venv python3-pip chromium openssh-server openssh-client iproute2
+APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compiler openssl prometheus python3 python3-venv python3-pip chromium openssh-server openssh-client iproute2 debootstrap
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
@@ -131,7 +131,7 @@ format:
 	$(SWIFT) format format --in-place --recursive --configuration .swift-format $(FORMAT_PATHS)
 
 clean:
-	rm -rf .build .build-image .build-image-context $(FUZZ_SCRATCH) $(VENV) run
+	rm -rf .build .build-image .build-image-context .build-rootfs $(FUZZ_SCRATCH) $(VENV) run
 
 ## Rewrite manifests/monitoring/prometheusrule.yaml from the plain rules file next to it.
 alert-rules:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import types
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,23 @@ from support import Scaler, generate_stubs
 def es(tmp_path_factory) -> types.SimpleNamespace:
     """`es.pb2` / `es.grpc`: Python modules generated from KEDA's externalscaler.proto."""
     return generate_stubs(tmp_path_factory.mktemp("stubs"))
+
+
+def pytest_collection_finish(session) -> None:
+    """A cold build of the image's rootfs (test_image_rootfs.py) waits on the network, not
+    the CPU: start it now, so it overlaps the release build and the tests before it."""
+    if any(item.path.name == "test_image_rootfs.py" for item in session.items):
+        from image_support import start_rootfs_build
+
+        start_rootfs_build()
+
+
+@pytest.fixture(scope="session")
+def release_binary() -> Path:
+    """The release binary built as the Dockerfile builds it (image_support.py), once per session."""
+    from image_support import build_release_binary
+
+    return build_release_binary()
 
 
 @pytest.fixture
