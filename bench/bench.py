@@ -81,6 +81,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def thread_cpu_ns(pid: int) -> dict[str, int]:
+    """Nanoseconds on CPU per thread (/proc/<pid>/task/*/schedstat): finer than the 10 ms ticks of
+    /proc/<pid>/stat, valid for a window only while the same threads live through it."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out[task.name] = int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return out
+
+
+def window_cpu_ms(pid: int, before: tuple[float, dict], after: tuple[float, dict]) -> float:
+    """CPU in a window from (ticks seconds, per-thread ns) taken at both ends; per-thread ns when no
+    thread came or went (and schedstat is there), else the ticks."""
+    (ticks_before, threads_before), (ticks_after, threads_after) = before, after
+    if threads_before and threads_before.keys() == threads_after.keys():
+        return sum(threads_after[t] - threads_before[t] for t in threads_after) / 1e6
+    return (ticks_after - ticks_before) * 1000
+
+
 def memory(pid: int) -> dict:
     """RSS, RssAnon and Private_Dirty in KiB."""
     status = Path(f"/proc/{pid}/status").read_text()
@@ -137,12 +158,12 @@ def pool_names(count: int) -> list[str]:
 class Server:
     """One server process on core 0 with a fixed gRPC port."""
 
-    def __init__(self, label: str, args: list[str], port: int, cwd: Path):
+    def __init__(self, label: str, args: list[str], port: int, cwd: Path, core: str = SERVER_CORE):
         self.label = label
         self.port = port
         self.address = f"127.0.0.1:{port}"
         self.log: list[str] = []
-        self.proc = subprocess.Popen(pinned(SERVER_CORE, args), cwd=cwd, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(pinned(core, args), cwd=cwd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
         threading.Thread(target=self._drain, daemon=True).start()
 
@@ -165,10 +186,10 @@ class Server:
                 self.proc.wait()
 
 
-def project_config(work: Path, name: str, pools: list[str], grpc_port: int, *, demand: Path,
-                   runpod: str | None = None, reconcile_seconds: float = 3600, max_replicas: int = 20) -> Path:
-    runpod = runpod or f"{{endpoint: emulator, emulator: {{listen: 127.0.0.1:{free_port()}}}, " \
-                       f"reconcileSeconds: {reconcile_seconds}}}"
+def project_config(work: Path, name: str, pools: list[str], grpc_port: int, *, demand: Path, runpod: str,
+                   reconcile_seconds: float = 3600, max_replicas: int = 20) -> Path:
+    """`runpod`: the emulator's base URL. A pass an hour by default: none during the load."""
+    runpod = f"{{endpoint: '{runpod}', reconcileSeconds: {reconcile_seconds}, requestsPerMinute: 6000}}"
     lines = [
         f"grpc: {{listen: 127.0.0.1:{grpc_port}}}",
         f"http: {{listen: 127.0.0.1:{free_port()}}}",
@@ -345,6 +366,8 @@ def measure(server: Server, tool: str, load: tuple[int, int], settings: dict, fi
         timer.join()
     result["throughput"] = round(result["calls"] / result["seconds"], 1)
     result["cpu_us_per_call"] = round(cpu / result["calls"] * 1e6, 3) if result["calls"] else None
+    # The share of its core the server used: below ~0.9 under load, it waited rather than worked.
+    result["server_core_share"] = round(cpu / result["seconds"], 3)
     if sampled:
         result["memory_under_load"] = sampled
     return result
@@ -395,12 +418,12 @@ def cold_start(args_for_port, runs: int) -> dict:
 
 
 def stream_fanout(binary: Path, tools: Path, work: Path, pools: list[str], streams: int, connections: int,
-                  pb2) -> dict:
+                  pb2, runpod: str) -> dict:
     """`streams` StreamIsActive calls spread over the pools, then one demand change."""
     demand = work / "streams-demand.json"
     write_demand(demand, 0)
     port = free_port()
-    config = project_config(work, "streams", pools, port, demand=demand)
+    config = project_config(work, "streams", pools, port, demand=demand, runpod=runpod)
     server = start_project(binary, config, work, "project (streams)")
     try:
         time.sleep(0.5)
@@ -440,73 +463,91 @@ def stream_fanout(binary: Path, tools: Path, work: Path, pools: list[str], strea
         server.stop()
 
 
-def reconciler_cpu(binary: Path, work: Path, pods: int, seconds: float, baseline: bool = False) -> dict:
-    """CPU of the whole serve process per reconcile pass (1 s apart) in a steady state over `pods`
-    pods in an emulator process: 10 pools of pods/10, created beforehand, demand above the cap.
-    With `baseline`, the same setup with a pass an hour: the process's CPU a second without passes."""
-    pools = [f"r{i:02d}" for i in range(10)]
-    per_pool = pods // len(pools)
-    emulator_port = free_port()
-    emulator_config = work / "emulator.yaml"
-    emulator_config.write_text(
-        "provisioningSeconds: 0\nstartingSeconds: 0\n"
-        f"capacity:\n  \"NVIDIA L40S\": {{SECURE: {pods * 2}, COMMUNITY: 0}}\n")
-    emulator = Server("emulator", [str(binary), "emulator", "--listen", f"127.0.0.1:{emulator_port}",
-                                   "--config", str(emulator_config), "--log-level", "warning"], emulator_port, work)
-    # The emulator runs on the load core, not the server's.
-    subprocess.run(["taskset", "-pc", LOAD_CORE, str(emulator.pid)], capture_output=True)
-    server = None
-    try:
-        base = f"http://127.0.0.1:{emulator_port}"
-        deadline = time.monotonic() + 20
+class Emulator:
+    """`runpod-autoscaler emulator` as its own process on the load core (as RunPod is elsewhere):
+    the project is measured without an in-process emulator."""
+
+    def __init__(self, binary: Path, work: Path, capacity: int):
+        port = free_port()
+        config = work / f"emulator-{port}.yaml"
+        config.write_text("provisioningSeconds: 0\nstartingSeconds: 0\n"
+                          f"capacity:\n  \"NVIDIA L40S\": {{SECURE: {capacity}, COMMUNITY: 0}}\n")
+        self.base = f"http://127.0.0.1:{port}"
+        self.server = Server("emulator", [str(binary), "emulator", "--listen", f"127.0.0.1:{port}", "--config",
+                                          str(config), "--log-level", "warning"], port, work, core=LOAD_CORE)
+        deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(base + "/v2/pods", timeout=1).read()
-                break
+                self.pods()
+                return
             except OSError:
-                if time.monotonic() > deadline:
-                    sys.exit("emulator did not start")
+                if time.monotonic() > deadline or self.server.proc.poll() is not None:
+                    sys.exit(f"the emulator did not start:\n{''.join(self.server.log[-20:])}")
                 time.sleep(0.05)
+
+    def pods(self) -> list:
+        state = json.loads(urllib.request.urlopen(self.base + "/v2/pods", timeout=10).read())
+        return state if isinstance(state, list) else state["pods"]
+
+    def create(self, name: str) -> None:
+        body = json.dumps({"name": name, "image": "bench", "gpu": {"id": "NVIDIA L40S", "count": 1}}).encode()
+        request = urllib.request.Request(self.base + "/v2/pods", data=body, method="POST",
+                                         headers={"content-type": "application/json"})
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def reconciler_cpu(binary: Path, work: Path, pods: int, seconds: float, idle_seconds: float) -> dict:
+    """CPU of the whole serve process per reconcile pass in a steady state over `pods` pods in an
+    emulator process: 10 pools of pods/10, created beforehand with the pools' pod names, demand
+    above the pools' caps, so every pass lists every pod and has nothing to do. First the same
+    setup with a pass an hour gives the process's idle CPU rate, which the net figure leaves out."""
+    pools = [f"r{i:02d}" for i in range(10)]
+    per_pool = pods // len(pools)
+    emulator = Emulator(binary, work, pods * 2)
+    server = None
+    try:
         for pool in pools:
             for i in range(per_pool):
-                body = json.dumps({"name": f"rpa-{NAMESPACE}-{pool}-{i:08d}", "image": "bench",
-                                   "gpu": {"id": "NVIDIA L40S", "count": 1}}).encode()
-                request = urllib.request.Request(base + "/v2/pods", data=body, method="POST",
-                                                 headers={"content-type": "application/json"})
-                urllib.request.urlopen(request, timeout=5).read()
+                emulator.create(f"rpa-{NAMESPACE}-{pool}-{i:08d}")
         demand = work / f"reconcile-{pods}.json"
         write_demand(demand, pods * JOBS_PER_WORKER * 10)
-        port = free_port()
-        config = project_config(work, f"reconcile-{pods}", pools, port, demand=demand,
-                                runpod=f"{{endpoint: '{base}', reconcileSeconds: {3600 if baseline else 1}, "
-                                       f"requestsPerMinute: 6000}}",
-                                max_replicas=per_pool)
-        metrics_port = int(re.search(r"http: \{listen: 127\.0\.0\.1:(\d+)", config.read_text()).group(1))
-        os.environ["RUNPOD_API_KEY"] = "bench-key"
-        server = start_project(binary, config, work, f"project (reconcile {pods})")
+        figures: dict = {}
+        for interval in (3600, 1):
+            port = free_port()
+            config = project_config(work, f"reconcile-{pods}-{interval}", pools, port, demand=demand,
+                                    runpod=emulator.base, reconcile_seconds=interval, max_replicas=per_pool)
+            metrics_port = int(re.search(r"http: \{listen: 127\.0\.0\.1:(\d+)", config.read_text()).group(1))
+            server = start_project(binary, config, work, f"project (reconcile {pods})")
 
-        def passes() -> int:
-            text = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).read().decode()
-            match = re.search(r"^runpod_autoscaler_reconcile_duration_seconds_count(?:\{[^}]*\})? (\d+)", text, re.M)
-            return int(match.group(1)) if match else 0
+            def passes() -> int:
+                text = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).read().decode()
+                match = re.search(r"^runpod_autoscaler_reconcile_duration_seconds_count(?:\{[^}]*\})? (\d+)",
+                                  text, re.M)
+                return int(match.group(1)) if match else 0
 
-        # Steady state: a few passes in, every pod matched (no creates or deletes in flight).
-        deadline = time.monotonic() + 30
-        while passes() < (1 if baseline else 3) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        time.sleep(0.5 if baseline else 0)
-        before_passes, before_cpu = passes(), cpu_seconds(server.pid)
-        time.sleep(seconds)
-        after_passes, after_cpu = passes(), cpu_seconds(server.pid)
-        state = json.loads(urllib.request.urlopen(base + "/v2/pods", timeout=5).read())
-        count = len(state) if isinstance(state, list) else len(state.get("pods", state))
-        done = after_passes - before_passes
-        if baseline:
-            return {"pods": pods, "passes": done, "seconds": seconds,
-                    "cpu_ms_per_second": round((after_cpu - before_cpu) * 1000 / seconds, 3)}
-        return {"pods": pods, "pods_listed": count, "passes": done, "seconds": seconds,
-                "cpu_ms": round((after_cpu - before_cpu) * 1000, 1),
-                "cpu_ms_per_pass": round((after_cpu - before_cpu) * 1000 / done, 3) if done else None}
+            # Steady state: the first pass (at start) done, then a few more when passes are 1 s apart.
+            deadline = time.monotonic() + 30
+            while passes() < (1 if interval > 1 else 3) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            window = idle_seconds if interval > 1 else seconds
+            before_passes, before_cpu = passes(), (cpu_seconds(server.pid), thread_cpu_ns(server.pid))
+            time.sleep(window)
+            after_passes, after_cpu = passes(), (cpu_seconds(server.pid), thread_cpu_ns(server.pid))
+            figures[interval] = (after_passes - before_passes, window_cpu_ms(server.pid, before_cpu, after_cpu),
+                                 window)
+            server.stop()
+            server = None
+        idle_passes, idle_ms, idle_window = figures[3600]
+        done, cpu_ms, window = figures[1]
+        idle_rate = idle_ms / idle_window
+        return {"pods": pods, "pods_listed": len(emulator.pods()), "passes": done, "seconds": window,
+                "cpu_ms": round(cpu_ms, 1),
+                "cpu_ms_per_pass": round(cpu_ms / done, 3) if done else None,
+                "idle_cpu_ms_per_second": round(idle_rate, 3),
+                "net_cpu_ms_per_pass": round(max(0.0, (cpu_ms - idle_rate * window) / done), 3) if done else None}
     finally:
         if server:
             server.stop()
@@ -536,8 +577,9 @@ def main() -> None:
         "rounds": 1 if quick else 2, "warmup": 0.3 if quick else 2.0, "seconds": 1.0 if quick else 10.0,
         "loads": [(1, 1), (8, 64)] if quick else [(1, 1), (4, 16), (8, 64)],
         "pools": 100 if quick else 1000, "streams": 200 if quick else 10000,
-        "stream_connections": 4 if quick else 100, "cold_start_runs": 2 if quick else 7,
-        "reconcile_pods": [20, 100] if quick else [100, 1000], "reconcile_seconds": 2.0 if quick else 15.0,
+        "stream_connections": 4 if quick else 100, "cold_start_runs": 2 if quick else 5,
+        "reconcile_pods": [20, 100] if quick else [100, 1000], "reconcile_seconds": 2.0 if quick else 10.0,
+        "idle_seconds": 1.0 if quick else 5.0,
     }
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="rpa-bench-"))
@@ -554,12 +596,18 @@ def main() -> None:
     files["request"].write_bytes(request.SerializeToString())
     files["body"].write_bytes(grpc_frame(request.SerializeToString()))
 
+    # The emulator's key: a real RUNPOD_API_KEY is never sent to it.
+    os.environ["RUNPOD_API_KEY"] = "bench-emulator-key"
+    phases: dict[str, float] = {}
     servers: dict[str, Server] = {}
+    emulator = Emulator(binary, work, 64)
     try:
-        servers["project"] = start_project(binary, project_config(work, "pools", pools, free_port(), demand=demand),
+        servers["project"] = start_project(binary, project_config(work, "pools", pools, free_port(), demand=demand,
+                                                                          runpod=emulator.base),
                                            work, "project")
         servers["project_1pool"] = start_project(
-            binary, project_config(work, "one", [target_pool], free_port(), demand=demand), work, "project (1 pool)")
+            binary, project_config(work, "one", [target_pool], free_port(), demand=demand, runpod=emulator.base),
+            work, "project (1 pool)")
         time.sleep(0.5)
         idle = {"project": memory(servers["project"].pid)}
         table = work / "table.txt"
@@ -568,6 +616,7 @@ def main() -> None:
         time.sleep(0.5)
         idle["cpp"] = memory(servers["cpp"].pid)
         preflight(servers, files["request"].read_bytes())
+        phases["start"] = round(time.monotonic() - started, 1)
 
         runs: list[dict] = []
         tools_used = ["h2load", "grpc-client"]
@@ -586,7 +635,8 @@ def main() -> None:
                         runs.append(result)
                         print(f"  round {round_index + 1} {result['load']:>5} {tool:<11} {name:<13} "
                               f"{result['throughput']:>10.0f}/s p50 {result['p50_us']:>6} us "
-                              f"p99 {result['p99_us']:>6} us cpu {result['cpu_us_per_call']} us/call",
+                              f"p99 {result['p99_us']:>6} us cpu {result['cpu_us_per_call']} us/call "
+                              f"core {result['server_core_share']}",
                               flush=True)
         for server in servers.values():
             if server.proc.poll() is not None:
@@ -602,8 +652,8 @@ def main() -> None:
                     if not mine:
                         continue
                     cells.setdefault(key, {}).setdefault(tool, {})[name] = {
-                        field: median([r[field] for r in mine if r[field] is not None])
-                        for field in ("throughput", "p50_us", "p99_us", "cpu_us_per_call")}
+                        field: round(median([r[field] for r in mine if r[field] is not None]), 3)
+                        for field in ("throughput", "p50_us", "p99_us", "cpu_us_per_call", "server_core_share")}
                     cells[key][tool][name]["errors"] = sum(r["errors"] for r in mine)
         last_load = f"{settings['loads'][-1][0]}x{settings['loads'][-1][1]}"
         under_load = {name: [r["memory_under_load"] for r in runs
@@ -615,33 +665,34 @@ def main() -> None:
         for server_name in ("project_1pool",):
             servers[server_name].stop()
 
+        phases["load_runs"] = round(time.monotonic() - started - sum(phases.values()), 1)
         print("extras: cold start, streams, reconciler ...", flush=True)
         one_table = work / "one-table.txt"
         one_table.write_text("".join(line + "\n" for line in table.read_text().splitlines()
                                      if line.split()[2] == target_pool))
         cold = {
-            "project": cold_start(lambda port: project_cold_args(binary, work, target_pool, port, demand),
+            "project": cold_start(lambda port: project_cold_args(binary, work, target_pool, port, demand,
+                                                                    emulator.base),
                                   settings["cold_start_runs"]),
             "cpp": cold_start(lambda port: [str(tools / "reference_server"), "--listen", f"127.0.0.1:{port}",
                                             "--table", str(one_table)], settings["cold_start_runs"]),
         }
         for server in list(servers.values()):
             server.stop()
-        streams = stream_fanout(binary, tools, work, pools, settings["streams"], settings["stream_connections"], pb2)
-        reconcile = [reconciler_cpu(binary, work, pods, settings["reconcile_seconds"])
+        phases["cold_start"] = round(time.monotonic() - started - sum(phases.values()), 1)
+        streams = stream_fanout(binary, tools, work, pools, settings["streams"], settings["stream_connections"], pb2,
+                                emulator.base)
+        reconcile = [reconciler_cpu(binary, work, pods, settings["reconcile_seconds"], settings["idle_seconds"])
                      for pods in settings["reconcile_pods"]]
-        idle_rate = reconciler_cpu(binary, work, settings["reconcile_pods"][-1], settings["reconcile_seconds"],
-                                   baseline=True)["cpu_ms_per_second"]
-        for item in reconcile:
-            item["idle_cpu_ms_per_second"] = idle_rate
-            if item["passes"]:
-                net = (item["cpu_ms"] - idle_rate * item["seconds"]) / item["passes"]
-                item["net_cpu_ms_per_pass"] = round(max(0.0, net), 3)
+        phases["extras"] = round(time.monotonic() - started - sum(phases.values()), 1)
     finally:
         for server in servers.values():
             server.stop()
+        emulator.stop()
 
     report = build_report(settings, cells, memory_rows, cold, streams, reconcile, runs, time.monotonic() - started)
+    report["phase_seconds"] = phases
+    report["wall_seconds"] = round(time.monotonic() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print_report(report)
@@ -662,8 +713,8 @@ def preflight(servers: dict[str, Server], request: bytes) -> None:
         sys.exit(f"the servers answer the measured request differently: {answers}")
 
 
-def project_cold_args(binary: Path, work: Path, pool: str, port: int, demand: Path) -> list[str]:
-    config = project_config(work, f"cold-{port}", [pool], port, demand=demand)
+def project_cold_args(binary: Path, work: Path, pool: str, port: int, demand: Path, runpod: str) -> list[str]:
+    config = project_config(work, f"cold-{port}", [pool], port, demand=demand, runpod=runpod)
     return [str(binary), "serve", "--config", str(config)]
 
 
@@ -758,7 +809,7 @@ def print_report(report: dict) -> None:
     print(f"runpod-autoscaler / C++ grpc++ async reference ({m['nproc']} cores, {m['cpu_model']}, {m['date_utc']})")
     print("ratios project/C++ (throughput: higher is better; latency and CPU: lower is better)")
     header = f"{'load':>5} {'tool':<11} | {'throughput':>10} {'p50':>6} {'p99':>6} {'CPU/call':>8} | " \
-             f"{'project/s':>9} {'C++/s':>9} {'proj us/call':>12} {'C++ us/call':>11}"
+             f"{'project/s':>9} {'C++/s':>9} {'proj us/call':>12} {'C++ us/call':>11} {'core used':>11}"
     print(header)
     print("-" * len(header))
     for load, by_tool in report["ratios"].items():
@@ -771,7 +822,8 @@ def print_report(report: dict) -> None:
             print(f"{load:>5} {tool:<11} | {fmt(r['throughput']):>10} {fmt(r['p50_us']):>6} {fmt(r['p99_us']):>6} "
                   f"{fmt(r['cpu_us_per_call']):>8} | {cell['project']['throughput']:>9.0f} "
                   f"{cell['cpp']['throughput']:>9.0f} {cell['project']['cpu_us_per_call']:>12.2f} "
-                  f"{cell['cpp']['cpu_us_per_call']:>11.2f}")
+                  f"{cell['cpp']['cpu_us_per_call']:>11.2f} "
+                  f"{cell['project']['server_core_share']:>5.2f}/{cell['cpp']['server_core_share']:<5.2f}")
     print()
     print(f"{'memory (MiB)':<34} {'project':>8} {'C++':>8} {'ratio':>6}")
     for state in ("idle", "under_load"):
@@ -802,7 +854,7 @@ def print_report(report: dict) -> None:
     print("targets")
     for check in report["checks"]:
         print(f"  {'PASS' if check['pass'] else 'MISS'}  {check['check']}: {check['value']}")
-    print(f"wall time {report['wall_seconds']} s")
+    print(f"wall time {report['wall_seconds']} s ({report.get('phase_seconds')})")
 
 
 if __name__ == "__main__":

@@ -144,6 +144,7 @@ def test_quick_bench_runs_end_to_end_and_writes_every_field(tools, tmp_path):
             for server in ("project", "cpp"):
                 cell = report["cells"][load][tool][server]
                 assert cell["throughput"] > 0 and cell["errors"] == 0, (load, tool, server, cell)
+                assert cell["server_core_share"] > 0 and cell["p99_us"] >= cell["p50_us"] > 0, cell
     for server in ("project", "cpp"):
         for state in ("idle", "under_load"):
             assert report["memory"][server][state]["rss_kib"] > 0
@@ -158,5 +159,6 @@ def test_quick_bench_runs_end_to_end_and_writes_every_field(tools, tmp_path):
     assert report["pools_1000_vs_1"]["ratio"] > 0
     assert [r["pods"] for r in report["reconciler"]] == report["settings"]["reconcile_pods"]
     for item in report["reconciler"]:
-        assert item["pods_listed"] == item["pods"] and item["passes"] > 0 and item["cpu_ms_per_pass"] > 0
+        assert item["pods_listed"] == item["pods"] and item["passes"] > 0
+        assert item["cpu_ms_per_pass"] >= 0 and item["net_cpu_ms_per_pass"] >= 0 and item["idle_cpu_ms_per_second"] >= 0
     assert report["checks"] and all(isinstance(c["pass"], bool) for c in report["checks"])
