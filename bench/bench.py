@@ -523,7 +523,16 @@ def reconciler_cpu(binary: Path, work: Path, pods: int, seconds: float, idle_sec
             server = start_project(binary, config, work, f"project (reconcile {pods})")
 
             def passes() -> int:
-                text = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).read().decode()
+                # /metrics may come up a moment after gRPC reports SERVING.
+                for attempt in range(100):
+                    try:
+                        text = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics",
+                                                      timeout=5).read().decode()
+                        break
+                    except OSError:
+                        if attempt == 99:
+                            raise
+                        time.sleep(0.1)
                 match = re.search(r"^runpod_autoscaler_reconcile_duration_seconds_count(?:\{[^}]*\})? (\d+)",
                                   text, re.M)
                 return int(match.group(1)) if match else 0
@@ -662,8 +671,8 @@ def main() -> None:
         memory_rows = {name: {"idle": idle[name],
                               "under_load": max(under_load[name], key=lambda m: m["rss_kib"]) if under_load[name] else {}}
                        for name in ("project", "cpp")}
-        for server_name in ("project_1pool",):
-            servers[server_name].stop()
+        for server in servers.values():
+            server.stop()
 
         phases["load_runs"] = round(time.monotonic() - started - sum(phases.values()), 1)
         print("extras: cold start, streams, reconciler ...", flush=True)
@@ -677,8 +686,6 @@ def main() -> None:
             "cpp": cold_start(lambda port: [str(tools / "reference_server"), "--listen", f"127.0.0.1:{port}",
                                             "--table", str(one_table)], settings["cold_start_runs"]),
         }
-        for server in list(servers.values()):
-            server.stop()
         phases["cold_start"] = round(time.monotonic() - started - sum(phases.values()), 1)
         streams = stream_fanout(binary, tools, work, pools, settings["streams"], settings["stream_connections"], pb2,
                                 emulator.base)
