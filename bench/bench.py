@@ -571,7 +571,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", type=Path, default=REPO / ".build/release/runpod-autoscaler")
     parser.add_argument("--tools", type=Path, default=REPO / ".build-bench")
-    parser.add_argument("--out", type=Path, default=REPO / "bench/results/latest.json")
+    parser.add_argument("--out", type=Path, help="default: bench/results/latest.json; with --quick, "
+                                                 ".build-bench/latest-quick.json (the committed result stays)")
     parser.add_argument("--quick", action="store_true", default=os.environ.get("BENCH_QUICK") == "1")
     args = parser.parse_args()
     binary, tools = args.binary.resolve(), args.tools.resolve()
@@ -582,6 +583,8 @@ def main() -> None:
         sys.exit("h2load is missing (apt-get install nghttp2-client)")
 
     quick = args.quick
+    if args.out is None:
+        args.out = REPO / (".build-bench/latest-quick.json" if quick else "bench/results/latest.json")
     settings = {
         "rounds": 1 if quick else 2, "warmup": 0.3 if quick else 2.0, "seconds": 1.0 if quick else 10.0,
         "loads": [(1, 1), (8, 64)] if quick else [(1, 1), (4, 16), (8, 64)],
