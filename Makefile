@@ -7,7 +7,8 @@ VENV         := .venv
 PYTHON       := $(VENV)/bin/python
 SHARED_DIR   ?= $(abspath $(CURDIR)/../shared)
 BINARY       := .build/debug/runpod-autoscaler
-APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compiler openssl prometheus python3 python3-venv python3-pip chromium openssh-server openssh-client iproute2 debootstrap
+APT_PACKAGES := libgrpc-dev libprotobuf-dev libcurl4-openssl-dev protobuf-compiler openssl prometheus python3 python3-venv python3-pip chromium \
+                openssh-server openssh-client iproute2 debootstrap g++ pkg-config libgrpc++-dev protobuf-compiler-grpc nghttp2-client
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SHARED_DIR
 
@@ -24,7 +25,7 @@ help:
 	@echo "make fuzz      libFuzzer on every parser, FUZZ_SECONDS=60 each (FUZZ_TARGETS=... for some)"
 	@echo "make load      the live load test: DURATION=300 wall seconds of a trace through real processes"
 	@echo "make soak      the live fault soak: SECONDS=600 of faults, kills and demand jumps on two replicas [SEED=1]"
-	@echo "make bench     server CPU per GetMetrics call and memory, simulator speed (release build)"
+	@echo "make bench     side by side with a C++ grpc++ server: ratios, memory, streams, reconciler (release)"
 	@echo "make smoke     check a running deployment: GRPC=host:9090 HTTP=host:8080"
 
 ## System packages, installed only when missing.
@@ -79,10 +80,14 @@ fuzz-build: deps-system
 fuzz: fuzz-build
 	scripts/fuzz.sh $(FUZZ_BIN_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-## Server CPU per GetMetrics call and memory, on a release build (see bench/).
+## Side by side with a C++ grpc++ async reference server (bench/): throughput, p50/p99, CPU per call and
+## memory as ratios at 1x1, 4x16 and 8x64 with h2load and a grpc++ load client, then cold start, 10,000
+## StreamIsActive streams, 1,000 pools against 1 and the reconciler's CPU per pass. Release build; the raw
+## figures go to bench/results/latest.json. BENCH_QUICK=1: a one-second-per-run smoke version.
 bench: deps
 	$(SWIFT) build -c release --product runpod-autoscaler
-	$(VENV)/bin/python bench/grpc_cpu_per_call.py .build/release/runpod-autoscaler
+	bench/reference-server/build.sh .build-bench/release
+	$(PYTHON) bench/bench.py --binary .build/release/runpod-autoscaler --tools .build-bench/release
 	@echo "simulator: the month-long reference trace, five strategies, one core:"
 	@.build/release/runpod-autoscaler simulate --trace examples/traces/diurnal-month.csv \
 	  --config examples/simulate.yaml --seed 1 | head -1

@@ -1,0 +1,164 @@
+"""The `make bench` harness (bench/): the C++ reference server answers exactly what
+runpod-autoscaler answers, and the harness runs end to end in its BENCH_QUICK mode.
+
+The C++ tools are built at -O1 into .build-bench/quick (Debian's libgrpc++-dev and
+protobuf-compiler-grpc, installed by `make deps`). Nothing here asserts speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import grpc
+import pytest
+
+from support import BINARY, REPO, built_binary
+
+sys.path.insert(0, str(REPO / "bench"))
+import bench  # noqa: E402
+
+TOOLS = REPO / ".build-bench" / "quick"
+
+
+@pytest.fixture(scope="module")
+def tools() -> Path:
+    started = time.monotonic()
+    build = subprocess.run([str(REPO / "bench/reference-server/build.sh"), str(TOOLS)],
+                           env={**os.environ, "OPT": "-O1"}, capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, f"building the C++ tools failed:\n{build.stdout}\n{build.stderr}"
+    print(f"C++ tools built in {time.monotonic() - started:.1f} s")
+    return TOOLS
+
+
+# Pools of different sizing (so their values differ) in two namespaces, one name in both.
+POOLS = [("media", "burst", 10), ("media", "batch", 3), ("video", "burst", 25), ("video", "encode", 1)]
+
+
+def equality_config(work: Path, port: int, demand: Path) -> Path:
+    lines = [
+        f"grpc: {{listen: 127.0.0.1:{port}}}",
+        f"http: {{listen: 127.0.0.1:{bench.free_port()}}}",
+        f"runpod: {{endpoint: emulator, emulator: {{listen: 127.0.0.1:{bench.free_port()}}}, reconcileSeconds: 3600}}",
+        f"demand: {{source: file, pollSeconds: 30, staleAfterSeconds: 86400, file: {{path: {demand}}}}}",
+        "local: {source: static, static: {gpus: 2, usedByOthers: 0}}",
+        "log: {level: warning}",
+        "pools:",
+    ]
+    for namespace, name, jobs in POOLS:
+        lines.append(f"  - {{name: {name}, namespace: {namespace}, maxReplicas: 7, template: {{image: bench}}, "
+                     f"scaling: {{jobsPerWorker: {jobs}, activationQueueDepth: 5}}}}")
+    path = work / "equality.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def raw_call(channel, method: str, request: bytes) -> tuple[str, bytes]:
+    """(status code name, response bytes) with no decoding in between."""
+    call = channel.unary_unary(f"/externalscaler.ExternalScaler/{method}",
+                               request_serializer=lambda b: b, response_deserializer=lambda b: b)
+    try:
+        return "OK", call(request, timeout=10)
+    except grpc.RpcError as error:
+        return error.code().name, b""
+
+
+def test_reference_server_answers_the_same_bytes(tools, es, tmp_path):
+    built_binary()
+    demand = tmp_path / "demand.json"
+    bench.write_demand(demand, 37)
+    project = bench.start_project(BINARY, equality_config(tmp_path, bench.free_port(), demand), tmp_path, "project")
+    reference = None
+    try:
+        table = tmp_path / "table.txt"
+        table.write_text(bench.fetch_table(project.address, [(ns, name) for ns, name, _ in POOLS], es.pb2, es.grpc))
+        reference = bench.start_reference(tools, table, tmp_path, "c++ reference")
+
+        pb2 = es.pb2
+        requests: list[tuple[str, bytes]] = []
+        for namespace, name, _ in POOLS:
+            keys = [{"pool": f"{namespace}/{name}"}, {"pool": name}, {"pool": f" {namespace}/{name} "}]
+            for metadata in keys:
+                ref = pb2.ScaledObjectRef(name="so", namespace=namespace,
+                                          scalerMetadata={"scalerAddress": "x:9090", **metadata})
+                requests += [("IsActive", ref.SerializeToString()), ("GetMetricSpec", ref.SerializeToString()),
+                             ("GetMetrics", pb2.GetMetricsRequest(scaledObjectRef=ref, metricName="m")
+                              .SerializeToString())]
+            for raw, kebab in bench.METRICS:
+                for metric in (raw, kebab):
+                    ref = pb2.ScaledObjectRef(name="so", namespace="elsewhere",
+                                              scalerMetadata={"pool": f"{namespace}/{name}", "metric": metric})
+                    requests += [("GetMetricSpec", ref.SerializeToString()),
+                                 ("GetMetrics", pb2.GetMetricsRequest(scaledObjectRef=ref).SerializeToString())]
+                ref = pb2.ScaledObjectRef(name="so", namespace=namespace,
+                                          scalerMetadata={"pool": name, "metric": raw, "targetValue": "2.5"})
+                requests.append(("GetMetricSpec", ref.SerializeToString()))
+        # Unique by name from another namespace; ambiguous; unknown; malformed; missing.
+        for metadata, namespace in (({"pool": "batch"}, "other"), ({"pool": "burst"}, "other"),
+                                    ({"pool": "nope"}, "media"), ({"pool": "Bad/Name"}, "media"),
+                                    ({}, "media"), ({"pool": "burst", "metric": "nope"}, "media"),
+                                    ({"pool": "burst", "targetValue": "-1"}, "media")):
+            ref = pb2.ScaledObjectRef(name="so", namespace=namespace, scalerMetadata=metadata)
+            requests += [("IsActive", ref.SerializeToString()),
+                         ("GetMetrics", pb2.GetMetricsRequest(scaledObjectRef=ref).SerializeToString())]
+        requests.append(("GetMetrics", pb2.GetMetricsRequest(metricName="m").SerializeToString()))
+
+        with grpc.insecure_channel(project.address) as p, grpc.insecure_channel(reference.address) as c:
+            answered = 0
+            for method, request in requests:
+                mine, theirs = raw_call(p, method, request), raw_call(c, method, request)
+                assert mine == theirs, f"{method} {request!r}: project {mine}, C++ {theirs}"
+                answered += mine[0] == "OK"
+        # Most requests succeed, and the successful answers are not all alike.
+        assert answered >= len(requests) * 0.8
+        values = {line.split()[5] for line in table.read_text().splitlines() if line.startswith("M ")}
+        assert len(values) > 2, values
+    finally:
+        project.stop()
+        if reference:
+            reference.stop()
+
+
+def test_quick_bench_runs_end_to_end_and_writes_every_field(tools, tmp_path):
+    built_binary()
+    out = tmp_path / "latest.json"
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, str(REPO / "bench/bench.py"), "--binary", str(BINARY), "--tools",
+                          str(tools), "--out", str(out)], env={**os.environ, "BENCH_QUICK": "1"},
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, f"bench.py failed:\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}"
+    print(f"quick bench: {time.monotonic() - started:.1f} s")
+    assert "ratios project/C++" in run.stdout and "targets" in run.stdout
+    report = json.loads(out.read_text())
+    assert report["quick"] is True
+    assert report["machine"]["nproc"] >= 1 and report["machine"]["date_utc"]
+    for load in ("1x1", "8x64"):
+        for tool in ("h2load", "grpc-client"):
+            ratios = report["ratios"][load][tool]
+            for field in ("throughput", "p50_us", "p99_us", "cpu_us_per_call"):
+                assert isinstance(ratios[field], float) and ratios[field] > 0, (load, tool, field, ratios)
+            for server in ("project", "cpp"):
+                cell = report["cells"][load][tool][server]
+                assert cell["throughput"] > 0 and cell["errors"] == 0, (load, tool, server, cell)
+                assert cell["server_core_share"] > 0 and cell["p99_us"] >= cell["p50_us"] > 0, cell
+    for server in ("project", "cpp"):
+        for state in ("idle", "under_load"):
+            assert report["memory"][server][state]["rss_kib"] > 0
+            assert report["memory"][server][state]["rss_anon_kib"] > 0
+            assert report["memory"][server][state]["private_dirty_kib"] > 0
+    for server in ("project", "cpp"):
+        assert report["cold_start"][server]["median_ms"] > 0
+    streams = report["streams"]
+    assert streams["opened"] == streams["streams"] == streams["changed"] > 0
+    assert streams["first_value"] is False and streams["fanout_ms"] > 0
+    assert streams["memory_with_streams"]["rss_kib"] > 0
+    assert report["pools_1000_vs_1"]["ratio"] > 0
+    assert [r["pods"] for r in report["reconciler"]] == report["settings"]["reconcile_pods"]
+    for item in report["reconciler"]:
+        assert item["pods_listed"] == item["pods"] and item["passes"] > 0
+        assert item["cpu_ms_per_pass"] >= 0 and item["net_cpu_ms_per_pass"] >= 0 and item["idle_cpu_ms_per_second"] >= 0
+    assert report["checks"] and all(isinstance(c["pass"], bool) for c in report["checks"])
