@@ -88,7 +88,7 @@ bench: deps
 	$(SWIFT) build -c release --product runpod-autoscaler
 	bench/reference-server/build.sh .build-bench/release
 	$(PYTHON) bench/bench.py --binary .build/release/runpod-autoscaler --tools .build-bench/release
-	@echo "simulator: the month-long reference trace, five strategies, one core:"
+	@echo "simulator: the month-long reference trace, six strategies, one core:"
 	@.build/release/runpod-autoscaler simulate --trace examples/traces/diurnal-month.csv \
 	  --config examples/simulate.yaml --seed 1 | head -1
 
