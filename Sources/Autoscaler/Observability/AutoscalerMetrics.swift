@@ -41,11 +41,22 @@ public final class AutoscalerMetrics: Sendable {
 
     // MARK: gRPC
 
-    /// For `ServerConfiguration.onCallFinished`.
+    /// Counts one finished call.
     public func recordCall(method: String, code: StatusCode, duration: Duration) {
+        recorder(for: method)(code, duration)
+    }
+
+    /// For `ServerConfiguration.callRecorder`: the method's counters, looked up
+    /// once, so recording a call is an atomic add and no dictionary lookup.
+    public func recorder(for method: String) -> @Sendable (StatusCode, Duration) -> Void {
         let key = grpcCalls[method] == nil ? otherGRPCMethod : method
-        grpcCalls[key]?[code]?.increment()
-        grpcDurations[key]?.record(duration)
+        let byCode = grpcCalls[key] ?? [:]
+        let counters = StatusCode.allCases.map { byCode[$0] }
+        let durations = grpcDurations[key]
+        return { code, duration in
+            counters[Int(code.rawValue)]?.increment()
+            durations?.record(duration)
+        }
     }
 
     // MARK: Demand and decisions
