@@ -1,7 +1,9 @@
 /// Given a method path, the recorder of that method's finished calls (status code, duration).
-public typealias CallRecorderFactory = @Sendable (_ method: String) -> @Sendable (
-    _ code: StatusCode, _ duration: Duration
-) -> Void
+public typealias CallRecorderFactory =
+    @Sendable (_ method: String) ->
+    @Sendable (
+        _ code: StatusCode, _ duration: Duration
+    ) -> Void
 
 /// How a `GRPCServer` listens.
 public struct ServerConfiguration: Sendable {

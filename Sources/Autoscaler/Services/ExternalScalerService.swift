@@ -150,8 +150,9 @@ public struct ExternalScalerService: Sendable {
             .mapError { GRPCStatus(.invalidArgument, $0.description) }
     }
 
-    private func lookUp(_ request: [UInt8], in snapshot: ScalerSnapshot) -> Result<(PoolView, ScalerMetadata), GRPCStatus>
-    {
+    private func lookUp(_ request: [UInt8], in snapshot: ScalerSnapshot) -> Result<
+        (PoolView, ScalerMetadata), GRPCStatus
+    > {
         parse(request).flatMap { reference, metadata in resolve(reference, metadata, in: snapshot) }
     }
 
