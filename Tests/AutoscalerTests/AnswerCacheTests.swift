@@ -53,22 +53,25 @@ import Testing
         #expect(calls.withLock { $0 } == 2)
     }
 
-    @Test func errorsAreCachedToo() {
-        let cache = AnswerCache()
+    @Test func errorsAndLongRequestsAreAnsweredButNotKept() {
+        let cache = AnswerCache(capacity: 8, maxRequestBytes: 4)
         var calls = 0
         for _ in 0..<2 {
-            _ = cache.answer([9], generation: 1) {
+            let answer = cache.answer([9], generation: 1) {
                 calls += 1
                 return .failure(GRPCStatus(.notFound, "unknown pool"))
             }
+            if case .failure(let status) = answer { #expect(status.code == .notFound) } else { Issue.record("ok?") }
         }
-        let again = cache.answer([9], generation: 1) { .success([]) }
-        #expect(calls == 1)
-        if case .failure(let status) = again {
-            #expect(status.code == .notFound)
-        } else {
-            Issue.record("not a failure")
+        #expect(calls == 2)
+        for _ in 0..<2 {
+            _ = cache.answer([1, 2, 3, 4, 5], generation: 1) {
+                calls += 1
+                return .success([1])
+            }
         }
+        #expect(calls == 4)
+        #expect(cache.count == 0)
     }
 
     @Test func theCacheStartsOverAtCapacity() {

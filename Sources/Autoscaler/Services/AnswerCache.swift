@@ -5,19 +5,26 @@ import Synchronization
 /// KEDA sends the same bytes call after call, so a repeat skips the protobuf
 /// decode, the metadata parse and the pool lookup. A newer generation empties
 /// the cache; it never answers from an older snapshot than the one asked for.
+///
+/// Bounded whatever clients send: only successful answers to requests of at
+/// most `maxRequestBytes` are kept (KEDA's are a few hundred bytes; errors are
+/// cheap to recompute and may carry long messages), at most `capacity` of them.
 final class AnswerCache: Sendable {
     private struct State {
         var generation = Int.min
-        var answers: [[UInt8]: Result<[UInt8], GRPCStatus>] = [:]
+        var answers: [[UInt8]: [UInt8]] = [:]
     }
 
     /// Distinct requests kept per generation; past it the cache starts over
     /// (a client sending endless different bytes cannot grow it).
     let capacity: Int
+    /// Longer requests are answered but not kept.
+    let maxRequestBytes: Int
     private let state = Mutex(State())
 
-    init(capacity: Int = 4096) {
+    init(capacity: Int = 2048, maxRequestBytes: Int = 512) {
         self.capacity = capacity
+        self.maxRequestBytes = maxRequestBytes
     }
 
     /// The answer to `request` for the snapshot of `generation`: the cached
@@ -25,12 +32,14 @@ final class AnswerCache: Sendable {
     func answer(
         _ request: [UInt8], generation: Int, compute: () -> Result<[UInt8], GRPCStatus>
     ) -> Result<[UInt8], GRPCStatus> {
-        let cached = state.withLock { state -> Result<[UInt8], GRPCStatus>? in
+        guard request.count <= maxRequestBytes else { return compute() }
+        let cached = state.withLock { state -> [UInt8]? in
             guard state.generation == generation else { return nil }
             return state.answers[request]
         }
-        if let cached { return cached }
+        if let cached { return .success(cached) }
         let answer = compute()
+        guard case .success(let bytes) = answer else { return answer }
         state.withLock { state in
             if generation > state.generation {
                 state.generation = generation
@@ -38,7 +47,7 @@ final class AnswerCache: Sendable {
             }
             guard generation == state.generation else { return }
             if state.answers.count >= capacity { state.answers.removeAll(keepingCapacity: true) }
-            state.answers[request] = answer
+            state.answers[request] = bytes
         }
         return answer
     }
