@@ -32,8 +32,8 @@ public final class AutoscalerMetrics: Sendable {
                     help: "gRPC calls by method and status code")
             }
             calls[method] = byCode
-            durations[method] = DurationBuckets(
-                name: Self.durationName, labels: "method=\"\(Self.escapeLabel(method))\"", bounds: buckets)
+            durations[method] = Self.makeDurationHistogram(
+                name: Self.prefix + "grpc_request_duration_seconds", method: method, buckets: buckets)
         }
         grpcCalls = calls
         grpcDurations = durations
@@ -201,6 +201,11 @@ public final class AutoscalerMetrics: Sendable {
     }
 
     private static let durationName = prefix + "grpc_request_duration_seconds"
+
+    /// A histogram of the gRPC family, outside the registry (see `render()`).
+    private static func makeDurationHistogram(name: String, method: String, buckets: [Duration]) -> DurationBuckets {
+        DurationBuckets(name: name, labels: "method=\"\(escapeLabel(method))\"", bounds: buckets)
+    }
 
     /// A label value as the text format wants it: backslash, quote and line feed escaped.
     private static func escapeLabel(_ value: String) -> String {
