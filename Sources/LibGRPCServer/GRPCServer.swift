@@ -26,9 +26,9 @@ public final class GRPCServer: Sendable {
         case stopped
     }
 
-    /// How many `grpc_server_request_call`s are kept outstanding, so a burst
-    /// of new calls does not wait for one re-post each.
-    private static let outstandingRequests = 16
+    /// How many `grpc_server_request_call`s (calls to unregistered paths) are
+    /// kept outstanding.
+    private static let outstandingRequests = 4
 
     private let configuration: ServerConfiguration
     private let handlers: [String: MethodHandler]
@@ -36,6 +36,13 @@ public final class GRPCServer: Sendable {
     private let openStreams = Mutex([ObjectIdentifier: ServerStream]())
     private let port = Atomic<Int>(0)
     private let pollerExited = DispatchSemaphore(value: 0)
+    /// Whether finished request slots are posted again; cleared before
+    /// shutdown begins. Read by the poller without a lock: the shutdown tag is
+    /// handled on the poller thread too, so the server is never destroyed
+    /// while the poller is still posting.
+    private let accepting = Atomic<Bool>(false)
+    /// Poller-only.
+    private let pool = SlotPool()
 
     /// - Parameter handlers: by full method path, e.g. `/grpc.health.v1.Health/Check`.
     public init(configuration: ServerConfiguration, handlers: [String: MethodHandler]) {
@@ -59,6 +66,22 @@ public final class GRPCServer: Sendable {
             }
             let queue = grpc_completion_queue_create_for_next(nil)!
             grpc_server_register_completion_queue(server, queue, nil)
+            var methods: [RegisteredMethod] = []
+            for (path, handler) in handlers.sorted(by: { $0.key < $1.key }) {
+                let readsPayload = RegisteredMethod.readsPayload(handler)
+                guard let handle = rpa_server_register_method(server, path, readsPayload ? 1 : 0) else {
+                    grpc_server_destroy(server)
+                    grpc_completion_queue_shutdown(queue)
+                    while rpa_cq_next(queue).type != 0 {}
+                    grpc_completion_queue_destroy(queue)
+                    grpc_shutdown()
+                    throw .invalidState("cannot register the method \(path)")
+                }
+                methods.append(
+                    RegisteredMethod(
+                        path: path, handler: handler, handle: handle,
+                        record: configuration.callRecorder?(path)))
+            }
             let bound: Int32
             if let tls = configuration.tls {
                 bound = rpa_server_add_tls_port(
@@ -79,8 +102,13 @@ public final class GRPCServer: Sendable {
             grpc_server_start(server)
             let core = Core(server: server, queue: queue)
             state = .running(core)
+            accepting.store(true, ordering: .releasing)
             startPoller(core)
             for _ in 0..<Self.outstandingRequests { requestCall(core) }
+            // Fresh slots: the pool belongs to the poller, which already runs.
+            for method in methods {
+                for _ in 0..<method.outstanding { post(CallSlot(owner: self), for: method, core: core) }
+            }
         }
         return boundPort
     }
@@ -94,9 +122,10 @@ public final class GRPCServer: Sendable {
             return core
         }
         guard let core else { return }
+        accepting.store(false, ordering: .releasing)
 
         let drained = DispatchSemaphore(value: 0)
-        let tag = CompletionTag { _ in drained.signal() }
+        let tag = ClosureTag { _ in drained.signal() }
         grpc_server_shutdown_and_notify(core.server, core.queue, tag.retainedPointer())
 
         // Streams end with OK so KEDA reconnects without backoff.
@@ -110,6 +139,7 @@ public final class GRPCServer: Sendable {
         grpc_server_destroy(core.server)
         grpc_completion_queue_shutdown(core.queue)
         pollerExited.wait()
+        pool.removeAll()
         grpc_completion_queue_destroy(core.queue)
         grpc_shutdown()
         state.withLock { $0 = .stopped }
@@ -133,11 +163,102 @@ public final class GRPCServer: Sendable {
         thread.start()
     }
 
-    // MARK: - Accepting calls
+    // MARK: - Registered methods
+
+    /// Posts `slot` for the next call of `method`; the slot is dropped when the
+    /// core refuses (it is shutting down).
+    private func post(_ slot: CallSlot, for method: RegisteredMethod, core: Core) {
+        slot.method = method
+        slot.core = core.server
+        slot.queue = core.queue
+        let pointer = slot.retainedPointer()
+        let result = rpa_server_request_registered_call(
+            core.server, method.handle, slot.raw, method.readsPayload ? 1 : 0, core.queue, pointer)
+        if result != GRPC_CALL_OK { CompletionTag.release(pointer) }
+    }
+
+    /// A slot's event on the poller thread: a new call (re-post a slot for the
+    /// method at once, then serve it) or a unary reply done (count it, keep the slot).
+    func slotCompleted(_ slot: CallSlot, success: Bool) {
+        guard let method = slot.method else { return }
+        switch slot.phase {
+        case .requested:
+            // Failure: the server is shutting down and the request was cancelled.
+            guard success else { return }
+            if accepting.load(ordering: .acquiring), let server = slot.core, let queue = slot.queue {
+                post(pool.take(owner: self), for: method, core: Core(server: server, queue: queue))
+            }
+            serve(slot, method)
+        case .replying(let startedAt, let code):
+            method.record?(code, ContinuousClock.now - startedAt)
+            slot.reset()
+            pool.put(slot)
+        }
+    }
+
+    private func serve(_ slot: CallSlot, _ method: RegisteredMethod) {
+        switch method.handler {
+        case .unary(let handler):
+            serveUnary(slot, method, handler)
+        case .serverStreaming(let handler):
+            let request = slot.request
+            let call = slot.takeCall(method.path)
+            slot.reset()
+            pool.put(slot)
+            guard let request else {
+                reply(call, .failure(Self.missingRequest), record: method.record)
+                return
+            }
+            handler(call.context, request, openStream(call, record: method.record))
+        case .bidiStreaming(let handler):
+            let call = slot.takeCall(method.path)
+            slot.reset()
+            pool.put(slot)
+            receiveEach(call, stream: openStream(call, record: method.record), handler: handler)
+        }
+    }
+
+    private static let missingRequest = GRPCStatus(.invalidArgument, "the request message is missing")
+
+    /// A unary call in one batch on the slot itself: the core read the
+    /// request; the reply sends metadata, message and status and receives the close.
+    private func serveUnary(
+        _ slot: CallSlot, _ method: RegisteredMethod,
+        _ handler: @Sendable (CallContext, [UInt8]) -> Result<[UInt8], GRPCStatus>
+    ) {
+        let startedAt = ContinuousClock.now
+        let remaining = slot.deadlineRemainingMilliseconds
+        let result: Result<[UInt8], GRPCStatus>
+        if let request = slot.request {
+            if remaining == 0 {
+                result = .failure(GRPCStatus(.deadlineExceeded, "deadline passed before the call was served"))
+            } else {
+                let context = CallContext(
+                    method: method.path,
+                    deadline: remaining < 0 ? nil : startedAt.advanced(by: .milliseconds(remaining)))
+                result = handler(context, request)
+            }
+        } else {
+            result = .failure(Self.missingRequest)
+        }
+        let code: StatusCode
+        if case .failure(let status) = result { code = status.code } else { code = .ok }
+        slot.phase = .replying(startedAt: startedAt, code: code)
+        let pointer = slot.retainedPointer()
+        if !slot.startUnaryReply(result, tag: pointer) {
+            // The call is gone: count it, keep the slot.
+            CompletionTag.release(pointer)
+            method.record?(code, ContinuousClock.now - startedAt)
+            slot.reset()
+            pool.put(slot)
+        }
+    }
+
+    // MARK: - Calls to unregistered paths
 
     private func requestCall(_ core: Core) {
         let incoming = IncomingSlot(raw: rpa_incoming_create()!)
-        let tag = CompletionTag { [self] success in accept(incoming, success: success) }
+        let tag = ClosureTag { [self] success in accept(incoming, success: success) }
         let pointer = tag.retainedPointer()
         if rpa_server_request_call(core.server, incoming.raw, core.queue, pointer) != GRPC_CALL_OK {
             CompletionTag.release(pointer)
@@ -150,6 +271,7 @@ public final class GRPCServer: Sendable {
         let raw: UnsafeMutablePointer<rpa_incoming>
     }
 
+    /// Every served path is registered, so a call here is for an unknown method.
     private func accept(_ incoming: IncomingSlot, success: Bool) {
         guard success else {
             rpa_incoming_destroy(incoming.raw)
@@ -158,49 +280,16 @@ public final class GRPCServer: Sendable {
         state.withLock { state in
             if case .running(let core) = state { requestCall(core) }
         }
-        dispatch(ServerCall(incoming: incoming.raw))
-    }
-
-    private func dispatch(_ call: ServerCall) {
-        switch handlers[call.method] {
-        case nil:
-            reply(call, .failure(GRPCStatus(.unimplemented, "unknown method \(call.method)")), receivedRequest: false)
-        case .unary(let handler):
-            receiveOne(call) { [self] request in
-                let result: Result<[UInt8], GRPCStatus> =
-                    call.context.isPastDeadline
-                    ? .failure(GRPCStatus(.deadlineExceeded, "deadline passed before the call was served"))
-                    : handler(call.context, request)
-                reply(call, result, receivedRequest: true)
-            }
-        case .serverStreaming(let handler):
-            receiveOne(call) { [self] request in
-                handler(call.context, request, openStream(call))
-            }
-        case .bidiStreaming(let handler):
-            receiveEach(call, stream: openStream(call), handler: handler)
-        }
-    }
-
-    /// Receives the single request of a unary or server-streaming call.
-    private func receiveOne(_ call: ServerCall, then serve: @escaping @Sendable ([UInt8]) -> Void) {
-        let batch = OpBatch().receiveMessage()
-        do {
-            try call.start(batch, "receive request") { [self] success in
-                // Failure: the call died first (cancelled, or too large: the core
-                // already answered RESOURCE_EXHAUSTED). The status send then fails
-                // quietly and releases the call.
-                guard success, let request = batch.receivedMessage else {
-                    reply(
-                        call, .failure(GRPCStatus(.invalidArgument, "the request message is missing")),
-                        receivedRequest: true)
-                    return
-                }
-                serve(request)
-            }
-        } catch {
-            reply(call, .failure(GRPCStatus(.internal, error.message)), receivedRequest: true)
-        }
+        var length = 0
+        let start = rpa_incoming_method(incoming.raw, &length)
+        let method = String(decoding: UnsafeRawBufferPointer(start: start, count: length), as: UTF8.self)
+        let remaining = rpa_incoming_deadline_remaining_ms(incoming.raw)
+        let call = ServerCall(
+            call: rpa_incoming_take_call(incoming.raw)!, method: method, deadlineRemainingMilliseconds: remaining)
+        rpa_incoming_destroy(incoming.raw)
+        reply(
+            call, .failure(GRPCStatus(.unimplemented, "unknown method \(method)")),
+            record: configuration.callRecorder?(method))
     }
 
     private func receiveEach(
@@ -223,8 +312,11 @@ public final class GRPCServer: Sendable {
         }
     }
 
-    /// Sends the one response (or the error) and the status of a unary call.
-    private func reply(_ call: ServerCall, _ result: Result<[UInt8], GRPCStatus>, receivedRequest: Bool) {
+    /// Sends the one response (or the error) and the status of a call that has no slot.
+    private func reply(
+        _ call: ServerCall, _ result: Result<[UInt8], GRPCStatus>,
+        record: (@Sendable (StatusCode, Duration) -> Void)?
+    ) {
         let batch = OpBatch().sendInitialMetadata()
         let status: GRPCStatus
         switch result {
@@ -235,16 +327,16 @@ public final class GRPCServer: Sendable {
             status = error
         }
         _ = batch.sendStatus(status).receiveClose()
-        let observer = configuration.onCallFinished
         try? call.start(batch, "send response") { _ in
-            observer?(call.method, status.code, ContinuousClock.now - call.startedAt)
+            record?(status.code, ContinuousClock.now - call.startedAt)
         }
     }
 
     /// Registers a stream for shutdown and posts RECV_CLOSE_ON_SERVER early:
     /// its `cancelled` flag is the only disconnect signal the core gives.
-    private func openStream(_ call: ServerCall) -> ServerStream {
-        let observer = configuration.onCallFinished
+    private func openStream(_ call: ServerCall, record: (@Sendable (StatusCode, Duration) -> Void)?)
+        -> ServerStream
+    {
         let stream = ServerStream(call: call) { [self] stream, termination in
             openStreams.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(stream)) }
             let code: StatusCode
@@ -252,7 +344,7 @@ public final class GRPCServer: Sendable {
             case .finished(let status): code = status.code
             case .cancelled: code = .cancelled
             }
-            observer?(call.method, code, ContinuousClock.now - call.startedAt)
+            record?(code, ContinuousClock.now - call.startedAt)
         }
         openStreams.withLock { $0[ObjectIdentifier(stream)] = stream }
         let closeBatch = OpBatch().receiveClose()

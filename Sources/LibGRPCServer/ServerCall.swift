@@ -1,21 +1,22 @@
 internal import CGRPCShim
 
-/// One accepted call: owns the core's call handle and its details, and starts
-/// op batches on it. Every pending batch's tag keeps the call alive.
+/// One accepted streaming (or unknown-method) call: owns the core's call
+/// handle and starts op batches on it. Every pending batch's tag keeps the
+/// call alive. Unary calls of registered methods are served by a `CallSlot`
+/// instead, without one of these.
 final class ServerCall: @unchecked Sendable {
-    // Written once by the core before the call was accepted, then read-only.
-    private let incoming: UnsafeMutablePointer<rpa_incoming>
+    // Written once at init, then read-only; the core's call is thread-safe.
+    private let call: OpaquePointer
     let method: String
     let context: CallContext
     let startedAt: ContinuousClock.Instant
 
-    init(incoming: UnsafeMutablePointer<rpa_incoming>) {
-        self.incoming = incoming
-        var length = 0
-        let start = rpa_incoming_method(incoming, &length)
-        let bytes = UnsafeRawBufferPointer(start: start, count: length)
-        method = String(decoding: bytes, as: UTF8.self)
-        let remaining = rpa_incoming_deadline_remaining_ms(incoming)
+    /// - Parameters:
+    ///   - call: the core's call; this object takes over its reference.
+    ///   - deadlineRemainingMilliseconds: negative without a deadline.
+    init(call: OpaquePointer, method: String, deadlineRemainingMilliseconds remaining: Int64) {
+        self.call = call
+        self.method = method
         startedAt = ContinuousClock.now
         context = CallContext(
             method: method,
@@ -24,7 +25,7 @@ final class ServerCall: @unchecked Sendable {
     }
 
     deinit {
-        rpa_incoming_destroy(incoming)
+        rpa_call_unref(call)
     }
 
     /// Starts `batch`; `onComplete` runs on the poller thread with the batch's
@@ -32,11 +33,11 @@ final class ServerCall: @unchecked Sendable {
     func start(_ batch: OpBatch, _ operation: String, onComplete: @escaping @Sendable (Bool) -> Void)
         throws(GRPCServerError)
     {
-        let tag = CompletionTag { [self] success in
+        let tag = ClosureTag { [self] success in
             withExtendedLifetime((self, batch)) { onComplete(success) }
         }
         let pointer = tag.retainedPointer()
-        let result = batch.start(on: incoming.pointee.call, tag: pointer)
+        let result = batch.start(on: call, tag: pointer)
         if result != GRPC_CALL_OK { CompletionTag.release(pointer) }
         try checkCall(result, operation)
     }

@@ -11,14 +11,15 @@ public final class AutoscalerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
 
     private let grpcCalls: [String: [StatusCode: Counter]]
-    private let grpcDurations: [String: DurationHistogram]
+    /// Outside the registry: recorded without its lock, rendered after it.
+    private let grpcDurations: [String: DurationBuckets]
     private let otherGRPCMethod: String = "other"
 
     /// - Parameter grpcMethods: the served method paths; calls to other paths
     ///   are counted under `method="other"`.
     public init(grpcMethods: [String]) {
         var calls: [String: [StatusCode: Counter]] = [:]
-        var durations: [String: DurationHistogram] = [:]
+        var durations: [String: DurationBuckets] = [:]
         let buckets: [Duration] = [
             .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
             .milliseconds(5), .milliseconds(25), .milliseconds(100), .seconds(1),
@@ -31,9 +32,8 @@ public final class AutoscalerMetrics: Sendable {
                     help: "gRPC calls by method and status code")
             }
             calls[method] = byCode
-            durations[method] = registry.makeDurationHistogram(
-                name: Self.prefix + "grpc_request_duration_seconds", labels: [("method", method)], buckets: buckets,
-                help: "gRPC call duration (streams: until they end)")
+            durations[method] = Self.makeDurationHistogram(
+                name: Self.prefix + "grpc_request_duration_seconds", method: method, buckets: buckets)
         }
         grpcCalls = calls
         grpcDurations = durations
@@ -41,11 +41,22 @@ public final class AutoscalerMetrics: Sendable {
 
     // MARK: gRPC
 
-    /// For `ServerConfiguration.onCallFinished`.
+    /// Counts one finished call.
     public func recordCall(method: String, code: StatusCode, duration: Duration) {
+        recorder(for: method)(code, duration)
+    }
+
+    /// For `ServerConfiguration.callRecorder`: the method's counters, looked up
+    /// once, so recording a call is an atomic add and no dictionary lookup.
+    public func recorder(for method: String) -> @Sendable (StatusCode, Duration) -> Void {
         let key = grpcCalls[method] == nil ? otherGRPCMethod : method
-        grpcCalls[key]?[code]?.increment()
-        grpcDurations[key]?.record(duration)
+        let byCode = grpcCalls[key] ?? [:]
+        let counters = StatusCode.allCases.map { byCode[$0] }
+        let durations = grpcDurations[key]
+        return { code, duration in
+            counters[Int(code.rawValue)]?.increment()
+            durations?.record(duration)
+        }
     }
 
     // MARK: Demand and decisions
@@ -201,7 +212,32 @@ public final class AutoscalerMetrics: Sendable {
     }
 
     public func render() -> [UInt8] {
-        registry.emitToBuffer()
+        var buffer = registry.emitToBuffer()
+        buffer.append(contentsOf: "# HELP \(Self.durationName) gRPC call duration (streams: until they end)\n".utf8)
+        buffer.append(contentsOf: "# TYPE \(Self.durationName) histogram\n".utf8)
+        for method in grpcDurations.keys.sorted() { grpcDurations[method]?.emit(into: &buffer) }
+        return buffer
+    }
+
+    private static let durationName = prefix + "grpc_request_duration_seconds"
+
+    /// A histogram of the gRPC family, outside the registry (see `render()`).
+    private static func makeDurationHistogram(name: String, method: String, buckets: [Duration]) -> DurationBuckets {
+        DurationBuckets(name: name, labels: "method=\"\(escapeLabel(method))\"", bounds: buckets)
+    }
+
+    /// A label value as the text format wants it: backslash, quote and line feed escaped.
+    private static func escapeLabel(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
     }
 
     private func gauge(_ name: String, _ labels: [(String, String)] = [], help: String) -> Gauge {

@@ -56,9 +56,7 @@ public final class ScalerRuntime: Sendable {
                 address: config.grpc.listen,
                 maxMessageBytes: config.grpc.maxMessageBytes,
                 tls: try Self.loadTLS(config),
-                onCallFinished: { method, code, duration in
-                    metrics.recordCall(method: method, code: code, duration: duration)
-                }
+                callRecorder: { method in metrics.recorder(for: method) }
             ),
             handlers: handlers
         )

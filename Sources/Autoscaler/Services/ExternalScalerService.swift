@@ -10,6 +10,10 @@ public struct ExternalScalerService: Sendable {
     public static let serviceName = "externalscaler.ExternalScaler"
 
     private let store: ScalerStateStore
+    /// The unary answers by request bytes for the current snapshot generation, one cache per method.
+    let isActiveAnswers = AnswerCache()
+    let metricSpecAnswers = AnswerCache()
+    let metricsAnswers = AnswerCache()
 
     public init(store: ScalerStateStore) {
         self.store = store
@@ -30,14 +34,25 @@ public struct ExternalScalerService: Sendable {
     // MARK: Unary
 
     func isActive(_ request: [UInt8]) -> Result<[UInt8], GRPCStatus> {
-        lookUp(request).flatMap { view, _ in view.answers.isActive }
+        let snapshot = store.snapshot
+        return isActiveAnswers.answer(request, generation: snapshot.generation) {
+            lookUp(request, in: snapshot).flatMap { view, _ in view.answers.isActive }
+        }
     }
 
     func getMetricSpec(_ request: [UInt8]) -> Result<[UInt8], GRPCStatus> {
-        lookUp(request).map { view, metadata in specBytes(view, metadata) }
+        let snapshot = store.snapshot
+        return metricSpecAnswers.answer(request, generation: snapshot.generation) {
+            lookUp(request, in: snapshot).map { view, metadata in specBytes(view, metadata) }
+        }
     }
 
     func getMetrics(_ request: [UInt8]) -> Result<[UInt8], GRPCStatus> {
+        let snapshot = store.snapshot
+        return metricsAnswers.answer(request, generation: snapshot.generation) { getMetrics(request, in: snapshot) }
+    }
+
+    private func getMetrics(_ request: [UInt8], in snapshot: ScalerSnapshot) -> Result<[UInt8], GRPCStatus> {
         let decoded: Externalscaler_GetMetricsRequest
         do {
             decoded = try Externalscaler_GetMetricsRequest(serializedBytes: request)
@@ -47,7 +62,7 @@ public struct ExternalScalerService: Sendable {
         guard decoded.hasScaledObjectRef else {
             return .failure(GRPCStatus(.invalidArgument, "GetMetricsRequest.scaledObjectRef is required"))
         }
-        return lookUp(decoded.scaledObjectRef).flatMap { view, metadata in
+        return lookUp(decoded.scaledObjectRef, in: snapshot).flatMap { view, metadata in
             view.answers.metrics[metadata.metric] ?? .failure(GRPCStatus(.internal, "no answer for \(metadata.metric)"))
         }
     }
@@ -135,12 +150,16 @@ public struct ExternalScalerService: Sendable {
             .mapError { GRPCStatus(.invalidArgument, $0.description) }
     }
 
-    private func lookUp(_ request: [UInt8]) -> Result<(PoolView, ScalerMetadata), GRPCStatus> {
-        parse(request).flatMap { reference, metadata in resolve(reference, metadata, in: store.snapshot) }
+    private func lookUp(_ request: [UInt8], in snapshot: ScalerSnapshot) -> Result<
+        (PoolView, ScalerMetadata), GRPCStatus
+    > {
+        parse(request).flatMap { reference, metadata in resolve(reference, metadata, in: snapshot) }
     }
 
-    private func lookUp(_ reference: Externalscaler_ScaledObjectRef) -> Result<(PoolView, ScalerMetadata), GRPCStatus> {
-        parse(reference).flatMap { reference, metadata in resolve(reference, metadata, in: store.snapshot) }
+    private func lookUp(_ reference: Externalscaler_ScaledObjectRef, in snapshot: ScalerSnapshot)
+        -> Result<(PoolView, ScalerMetadata), GRPCStatus>
+    {
+        parse(reference).flatMap { reference, metadata in resolve(reference, metadata, in: snapshot) }
     }
 
     private func resolve(

@@ -11,6 +11,7 @@
 #include <grpc/slice.h>
 #include <grpc/support/time.h>
 #include <grpc/support/alloc.h>
+#include <string.h>
 
 // ---- Server -----------------------------------------------------------------
 
@@ -133,6 +134,162 @@ static inline long long rpa_incoming_deadline_remaining_ms(const rpa_incoming *i
     gpr_timespec left = gpr_time_sub(deadline, now);
     long long ms = (long long)left.tv_sec * 1000 + left.tv_nsec / 1000000;
     return ms < 0 ? 0 : ms;
+}
+
+/// Takes the call handle out of the storage: the caller now owns its reference.
+static inline grpc_call *rpa_incoming_take_call(rpa_incoming *incoming) {
+    grpc_call *call = incoming->call;
+    incoming->call = NULL;
+    return call;
+}
+
+static inline void rpa_call_unref(grpc_call *call) {
+    grpc_call_unref(call);
+}
+
+// ---- Registered methods -----------------------------------------------------
+
+/// Registers a method path for any host. With read_payload the core reads the
+/// request's first message before it reports the call (unary and
+/// server-streaming), so serving one unary call takes one batch. Must be called
+/// before grpc_server_start; NULL on failure.
+static inline void *rpa_server_register_method(grpc_server *server, const char *method, int read_payload) {
+    return grpc_server_register_method(server, method, NULL,
+                                       read_payload ? GRPC_SRM_PAYLOAD_READ_INITIAL_BYTE_BUFFER
+                                                    : GRPC_SRM_PAYLOAD_NONE,
+                                       0);
+}
+
+/// The reply of a unary call: initial metadata, the message, the status and
+/// RECV_CLOSE_ON_SERVER in one batch, and the storage its ops point into.
+typedef struct {
+    grpc_op ops[4];
+    grpc_byte_buffer *send_buffer;
+    grpc_slice status_details;
+    int cancelled;
+} rpa_unary_reply;
+
+/// Storage for one posted registered-call request, reused call after call:
+/// the call handle, its deadline, the client's metadata, the request message
+/// the core read up front and, for a unary call, the reply batch.
+typedef struct {
+    grpc_call *call;
+    gpr_timespec deadline;
+    grpc_metadata_array metadata;
+    grpc_byte_buffer *payload;
+    grpc_slice payload_slice;
+    int has_payload_slice;
+    rpa_unary_reply reply;
+} rpa_slot;
+
+static inline rpa_slot *rpa_slot_create(void) {
+    rpa_slot *slot = (rpa_slot *)gpr_zalloc(sizeof(rpa_slot));
+    grpc_metadata_array_init(&slot->metadata);
+    return slot;
+}
+
+/// Frees what the last call left in the slot (call reference, request, reply
+/// buffers, metadata) so it can be posted again.
+static inline void rpa_slot_reset(rpa_slot *slot) {
+    if (slot->call) grpc_call_unref(slot->call);
+    slot->call = NULL;
+    if (slot->payload) grpc_byte_buffer_destroy(slot->payload);
+    slot->payload = NULL;
+    if (slot->has_payload_slice) grpc_slice_unref(slot->payload_slice);
+    slot->has_payload_slice = 0;
+    if (slot->reply.send_buffer) grpc_byte_buffer_destroy(slot->reply.send_buffer);
+    slot->reply.send_buffer = NULL;
+    grpc_slice_unref(slot->reply.status_details);
+    slot->reply.status_details = grpc_empty_slice();
+    slot->reply.cancelled = 0;
+    grpc_metadata_array_destroy(&slot->metadata);
+    grpc_metadata_array_init(&slot->metadata);
+}
+
+static inline void rpa_slot_destroy(rpa_slot *slot) {
+    rpa_slot_reset(slot);
+    grpc_metadata_array_destroy(&slot->metadata);
+    gpr_free(slot);
+}
+
+/// Posts the slot for the next call of `method`. read_payload must match the
+/// method's registration.
+static inline grpc_call_error rpa_server_request_registered_call(grpc_server *server, void *method, rpa_slot *slot,
+                                                                 int read_payload, grpc_completion_queue *cq,
+                                                                 void *tag) {
+    return grpc_server_request_registered_call(server, method, &slot->call, &slot->deadline, &slot->metadata,
+                                               read_payload ? &slot->payload : NULL, cq, cq, tag);
+}
+
+/// Takes the call handle out of the slot: the caller now owns its reference.
+static inline grpc_call *rpa_slot_take_call(rpa_slot *slot) {
+    grpc_call *call = slot->call;
+    slot->call = NULL;
+    return call;
+}
+
+/// Milliseconds left until the call's deadline; -1 when it has none.
+static inline long long rpa_slot_deadline_remaining_ms(const rpa_slot *slot) {
+    gpr_timespec deadline = slot->deadline;
+    if (gpr_time_cmp(deadline, gpr_inf_future(deadline.clock_type)) == 0) return -1;
+    gpr_timespec left = gpr_time_sub(deadline, gpr_now(deadline.clock_type));
+    long long ms = (long long)left.tv_sec * 1000 + left.tv_nsec / 1000000;
+    return ms < 0 ? 0 : ms;
+}
+
+/// The request message the core read up front, as contiguous bytes owned by
+/// the slot; NULL when the client half-closed without one. An uncompressed
+/// one-slice message is read in place, without a copy.
+static inline const void *rpa_slot_payload_bytes(rpa_slot *slot, size_t *length) {
+    *length = 0;
+    if (slot->payload == NULL) return NULL;
+    if (!slot->has_payload_slice) {
+        if (slot->payload->type == GRPC_BB_RAW && slot->payload->data.raw.compression == GRPC_COMPRESS_NONE &&
+            slot->payload->data.raw.slice_buffer.count == 1) {
+            slot->payload_slice = grpc_slice_ref(slot->payload->data.raw.slice_buffer.slices[0]);
+        } else {
+            grpc_byte_buffer_reader reader;
+            if (!grpc_byte_buffer_reader_init(&reader, slot->payload)) return NULL;
+            slot->payload_slice = grpc_byte_buffer_reader_readall(&reader);
+            grpc_byte_buffer_reader_destroy(&reader);
+        }
+        slot->has_payload_slice = 1;
+    }
+    *length = GRPC_SLICE_LENGTH(slot->payload_slice);
+    return GRPC_SLICE_START_PTR(slot->payload_slice);
+}
+
+/// Starts the one reply batch of a unary call held by the slot: initial
+/// metadata, the message (when bytes is not NULL), the status and
+/// RECV_CLOSE_ON_SERVER. The slot must stay untouched until `tag` completes.
+static inline grpc_call_error rpa_slot_start_unary_reply(rpa_slot *slot, const void *bytes, size_t length,
+                                                         int has_message, int code, const char *details,
+                                                         void *tag) {
+    rpa_unary_reply *reply = &slot->reply;
+    memset(reply->ops, 0, sizeof(reply->ops));
+    size_t count = 0;
+    reply->ops[count].op = GRPC_OP_SEND_INITIAL_METADATA;
+    count++;
+    if (has_message) {
+        grpc_slice slice = grpc_slice_from_copied_buffer((const char *)bytes, length);
+        reply->send_buffer = grpc_raw_byte_buffer_create(&slice, 1);
+        grpc_slice_unref(slice);
+        reply->ops[count].op = GRPC_OP_SEND_MESSAGE;
+        reply->ops[count].data.send_message.send_message = reply->send_buffer;
+        count++;
+    }
+    if (details != NULL && details[0] != '\0') {
+        grpc_slice_unref(reply->status_details);
+        reply->status_details = grpc_slice_from_copied_string(details);
+    }
+    reply->ops[count].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+    reply->ops[count].data.send_status_from_server.status = (grpc_status_code)code;
+    reply->ops[count].data.send_status_from_server.status_details = &reply->status_details;
+    count++;
+    reply->ops[count].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+    reply->ops[count].data.recv_close_on_server.cancelled = &reply->cancelled;
+    count++;
+    return grpc_call_start_batch(slot->call, reply->ops, count, tag, NULL);
 }
 
 // ---- Op batches -------------------------------------------------------------
