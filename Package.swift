@@ -74,10 +74,12 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["GENERATED_FROM.sha256"]
         ),
-        // SSH client sessions that keep remote port forwards up (attach), over swift-nio-ssh. No C.
+        // SSH client sessions that keep remote port forwards up (attach), over swift-nio-ssh. No C. The address and
+        // forwards are Decisions' value types.
         .target(
             name: "SSHTunnel",
             dependencies: [
+                "Decisions",
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Crypto
+import Decisions
 import NIOCore
 import NIOPosix
 import NIOSSH
@@ -21,7 +22,7 @@ public final class TunnelSession: Sendable {
     /// logs in with `key` and asks for every forward. Fails with a `TunnelError` (`isHostKeyChange` for a
     /// refused key) or the transport's error; never waits longer than `timeoutSeconds`.
     public static func open(
-        endpoint: TunnelEndpoint, key: OpenSSHPrivateKey, pinnedHostKey: String?, forwards: [TunnelForward],
+        endpoint: SSHAddress, key: OpenSSHPrivateKey, pinnedHostKey: String?, forwards: [PortForward],
         timeoutSeconds: Double, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> TunnelSession {
         let signing = try Curve25519.Signing.PrivateKey(rawRepresentation: key.seed)
@@ -78,7 +79,7 @@ public final class TunnelSession: Sendable {
         try? await channel.close()
     }
 
-    private static func requestForwards(on channel: any Channel, forwards: [TunnelForward]) -> EventLoopFuture<Void> {
+    private static func requestForwards(on channel: any Channel, forwards: [PortForward]) -> EventLoopFuture<Void> {
         channel.eventLoop.flatSubmit {
             do {
                 let handler = try channel.pipeline.syncOperations.handler(type: NIOSSHHandler.self)
@@ -98,7 +99,7 @@ public final class TunnelSession: Sendable {
 
     /// Joins one `forwarded-tcpip` channel from the server to a new TCP connection to its forward's target.
     private static func bridge(
-        _ child: any Channel, type: SSHChannelType, forwards: [TunnelForward]
+        _ child: any Channel, type: SSHChannelType, forwards: [PortForward]
     ) -> EventLoopFuture<Void> {
         guard case .forwardedTCPIP(let info) = type,
             let forward = forwards.first(where: { $0.remotePort == info.listeningPort })

@@ -153,8 +153,10 @@ public final class AttachController: Sendable {
         let key = self.key
         let sink = self.sink
         let podId = target.podId
-        let endpoint = TunnelEndpoint(host: target.address.host, port: target.address.port, username: target.user)
-        let forwards = target.forwards.map { TunnelForward(remotePort: $0.remotePort, host: $0.host, port: $0.port) }
+        // The login is the pool's `attach.user`, not the one RunPod names.
+        var endpoint = target.address
+        endpoint.username = target.user
+        let forwards = target.forwards
         logger.debug("opening tunnel", metadata: ["pod": "\(podId)", "address": "\(target.address)"])
         let task = Task {
             do {

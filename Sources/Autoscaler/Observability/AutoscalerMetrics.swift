@@ -191,8 +191,8 @@ public final class AutoscalerMetrics: Sendable {
         ).set(to: seconds)
     }
 
-    /// The text exposition format for `/metrics`.
     // MARK: Attach
+
     /// A pool's tunnels by state (every state is written, so an alert sees 0 rather than no series).
     public func setTunnels(pool: PoolID, counts: [TunnelPhase: Int]) {
         for phase in TunnelPhase.allCases {
@@ -211,6 +211,7 @@ public final class AutoscalerMetrics: Sendable {
         ).increment()
     }
 
+    /// The text exposition format for `/metrics`.
     public func render() -> [UInt8] {
         var buffer = registry.emitToBuffer()
         buffer.append(contentsOf: "# HELP \(Self.durationName) gRPC call duration (streams: until they end)\n".utf8)
