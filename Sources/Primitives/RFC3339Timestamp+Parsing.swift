@@ -7,7 +7,31 @@ extension RFC3339Timestamp {
     /// RunPod and the Kubernetes API server send. Fraction digits past the ninth are ignored.
     /// Returns nil for anything else, including a zone name without a numeric offset other than UTC/GMT.
     public static func parse(_ text: String) -> Date? {
-        var scanner = TimestampScanner(text.trimmingCharacters(in: .whitespaces))
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last, !mayBeSpace(first), !mayBeSpace(last) else {
+            return parse(trimmed: Array(text.trimmingCharacters(in: .whitespaces).utf8))
+        }
+        return parse(trimmed: Array(utf8))
+    }
+
+    /// ``parse(_:)`` for the UTF-8 bytes of a timestamp (as a JSON reader finds them), without building a
+    /// `String` first unless there are spaces to trim.
+    public static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard let first = bytes.first, let last = bytes.last, !mayBeSpace(first), !mayBeSpace(last) else {
+            return parse(String(decoding: bytes, as: UTF8.self))
+        }
+        return parse(trimmed: Array(bytes))
+    }
+
+    /// Whether a text starting or ending with `byte` may have spaces to trim: `.whitespaces` is a tab or a
+    /// Unicode space separator, and every separator but U+0020 is outside ASCII.
+    private static func mayBeSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte >= 0x80
+    }
+
+    /// The parse of a text with nothing to trim at either end.
+    private static func parse(trimmed bytes: [UInt8]) -> Date? {
+        var scanner = TimestampScanner(bytes: bytes)
         guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
             let day = scanner.digits(2), scanner.skip(anyOf: "Tt ") != nil,
             let hour = scanner.digits(2), scanner.skip(":"), let minute = scanner.digits(2), scanner.skip(":"),

@@ -7,6 +7,10 @@ struct TimestampScanner {
         bytes = Array(text.utf8)
     }
 
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
     var isAtEnd: Bool { index == bytes.count }
 
     /// The next byte, without consuming it.

@@ -9,10 +9,20 @@ struct LenientNumber: Decodable {
             return
         }
         let text = try container.decode(String.self)
-        guard let number = Double(text.trimmingHTTPSpaces()), number.isFinite else {
+        guard let number = Self.number(inText: text) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a number")
         }
         value = number
+    }
+
+    init(value: Double) {
+        self.value = value
+    }
+
+    /// The finite number a string spells, spaces and tabs around it allowed; nil for anything else.
+    static func number(inText text: String) -> Double? {
+        guard let number = Double(text.trimmingHTTPSpaces()), number.isFinite else { return nil }
+        return number
     }
 
     /// The number without its fraction, when an `Int` holds it; nil for a count no machine has (`1e300`).

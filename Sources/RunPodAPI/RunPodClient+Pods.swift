@@ -2,6 +2,7 @@ extension RunPodClient {
     /// All pods of the account (`GET /v2/pods`). The API has no name filter: filter the result.
     public func listPods() async throws(RunPodError) -> [RunPodPod] {
         let response = try await send(.list, method: "GET", path: "/v2/pods")
+        if let pods = PodJSONFastPath.pods(inList: response.body) { return pods }
         return try decode(PodListDocument.self, from: response, .list).pods.map(\.pod)
     }
 
@@ -9,6 +10,7 @@ extension RunPodClient {
     public func getPod(id: String) async throws(RunPodError) -> RunPodPod {
         let path = "/v2/pods/" + (try pathSegment(id, .get))
         let response = try await send(.get, method: "GET", path: path)
+        if let pod = PodJSONFastPath.pod(in: response.body) { return pod }
         return try decode(PodDocument.self, from: response, .get).pod
     }
 

@@ -14,6 +14,17 @@ public enum RunPodPodStatus: Sendable, Hashable, CustomStringConvertible {
 
     /// The status for the service's spelling (case-insensitive); never fails.
     public init(rawValue: String) {
+        // The service's own spelling first: uppercasing every status of a long list costs more than the list.
+        switch rawValue {
+        case "RUNNING": self = .running
+        case "PROVISIONING": self = .provisioning
+        case "STARTING": self = .starting
+        case "EXITED": self = .exited
+        default: self.init(anyCase: rawValue)
+        }
+    }
+
+    private init(anyCase rawValue: String) {
         switch rawValue.uppercased() {
         case "PROVISIONING": self = .provisioning
         case "STARTING": self = .starting

@@ -1,6 +1,6 @@
 // One RunPod REST v2 response body through the client's own decoding: as a pod list, a pod, the GPU catalog
-// (2xx), and as an error body (4xx/5xx) through the problem-document mapping; then what the reconciler makes of
-// the pods and prices.
+// (2xx), the pod list and pod also through the byte-level reader (which must agree with JSONDecoder), and as an
+// error body (4xx/5xx) through the problem-document mapping; then what the reconciler makes of the pods and prices.
 import CurlHTTP
 import Foundation
 import Primitives
@@ -22,13 +22,25 @@ public func fuzzRunPodJSON(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt 
     let ok = HTTPResponse(status: 200, headers: ["content-type": "application/json"], body: body)
 
     var pods: [RunPodPod] = []
+    var decodedList: [RunPodPod]?
     do {
         pods = try client.decode(PodListDocument.self, from: ok, .list).pods.map(\.pod)
+        decodedList = pods
     } catch {
         precondition(error.kind == .decoding, "a body that does not decode is \(error.kind)")
         precondition(!error.description.contains(apiKey), "the key leaked into \(error)")
     }
-    if let pod = try? client.decode(PodDocument.self, from: ok, .get).pod { pods.append(pod) }
+    // The byte-level reader answers only with what JSONDecoder decodes.
+    if let fastList = PodJSONFastPath.pods(inList: body) {
+        precondition(
+            fastList == decodedList, "the fast path read \(fastList), JSONDecoder \(String(describing: decodedList))")
+    }
+    let decodedPod = try? client.decode(PodDocument.self, from: ok, .get).pod
+    if let fastPod = PodJSONFastPath.pod(in: body) {
+        precondition(
+            fastPod == decodedPod, "the fast path read \(fastPod), JSONDecoder \(String(describing: decodedPod))")
+    }
+    if let decodedPod { pods.append(decodedPod) }
     // What the reconciler reads of each pod.
     for pod in pods {
         let observed = pod.observed
