@@ -157,9 +157,12 @@ public enum ConfigLoader {
             }
         }
 
-        var fields = ConfigPoolFields(reader: r, prefix: p)
+        // The reader moves into the fields and back (swap, not copy): a copy would give every pool its own
+        // copy of the set of keys read so far, quadratic in pools.
+        var fields = ConfigPoolFields(reader: ConfigReader(file: r.file, root: nil, overrides: [:]), prefix: p)
+        swap(&r, &fields.reader)
+        defer { swap(&r, &fields.reader) }
         try pool.readSharedFields(from: &fields)
-        r = fields.reader
         return pool
     }
 
