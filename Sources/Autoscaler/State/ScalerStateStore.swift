@@ -63,7 +63,8 @@ public final class ScalerStateStore: Sendable {
             change(&state.inputs)
             state.generation += 1
             let output = SnapshotBuilder.build(
-                inputs: state.inputs, memory: state.memory, now: now, generation: state.generation)
+                inputs: state.inputs, memory: state.memory, now: now, generation: state.generation,
+                previous: current.withLock { $0 })
             state.memory = output.memory
             let previous = current.withLock { current in
                 defer { current = output.snapshot }

@@ -12,8 +12,11 @@ public enum SnapshotBuilder {
         public var memory: [PoolID: PolicyMemory]
     }
 
+    /// `previous`: the snapshot this one replaces; a pool whose answers would be the same bytes keeps its
+    /// previous ones instead of encoding them again (the store rebuilds every second, for every pool).
     public static func build(
-        inputs: ScalerInputs, memory: [PoolID: PolicyMemory], now: Date, generation: Int
+        inputs: ScalerInputs, memory: [PoolID: PolicyMemory], now: Date, generation: Int,
+        previous: ScalerSnapshot? = nil
     ) -> Output {
         var views: [PoolID: PoolView] = [:]
         var newMemory: [PoolID: PolicyMemory] = [:]
@@ -30,7 +33,8 @@ public enum SnapshotBuilder {
                 views[id] = PoolView(
                     spec: spec, decision: published.decision, unavailable: nil, values: published.values,
                     answers: answers(
-                        for: spec, decision: published.decision, unavailable: nil, values: published.values),
+                        for: spec, decision: published.decision, unavailable: nil, values: published.values,
+                        reusing: previous?.pools[id]),
                     servedFrom: published.leader)
                 continue
             }
@@ -81,10 +85,26 @@ public enum SnapshotBuilder {
             values[.runpodHeadroom] = Double(max(0, cap - pods))
             views[id] = PoolView(
                 spec: spec, decision: decision, unavailable: unavailable, values: values,
-                answers: answers(for: spec, decision: decision, unavailable: unavailable, values: values),
+                answers: answers(
+                    for: spec, decision: decision, unavailable: unavailable, values: values,
+                    reusing: previous?.pools[id]),
                 ownDecisionReason: ownDecisionReason)
         }
         return Output(snapshot: ScalerSnapshot(generation: generation, pools: views), memory: newMemory)
+    }
+
+    /// The answers for a pool, or `previous`'s when they depend on nothing that changed: the spec (names and
+    /// targets), the values, whether there is a decision and whether it wants burst, and why there is none.
+    static func answers(
+        for spec: PoolSpec, decision: Decision?, unavailable: StaleSource?, values: [ScalerMetric: Double],
+        reusing previous: PoolView?
+    ) -> PoolAnswers {
+        if let previous, previous.spec == spec, previous.values == values, previous.unavailable == unavailable,
+            (previous.decision == nil) == (decision == nil), previous.answers.wantsBurst == decision?.wantsBurst
+        {
+            return previous.answers
+        }
+        return answers(for: spec, decision: decision, unavailable: unavailable, values: values)
     }
 
     static func answers(
