@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
+
 /// A forward-only reader over the bytes of one JSON document, for decoders that read a few fields of a large
 /// document without building it. It accepts only what it is sure Foundation's `JSONDecoder` accepts the same way:
 /// anything else (an error, an unusual form) throws ``Unsure``, and the caller decodes the document with
@@ -236,6 +242,25 @@ struct JSONByteReader {
     ) {
         try expect(UInt8(ascii: "\""))
         let start = index
+        // Most strings are short plain ASCII: find the closing quote with memchr, then one pass for anything
+        // that needs the careful loop below (an escape, a control character, a byte past ASCII).
+        if let base = bytes.baseAddress, start < bytes.count,
+            let quote = memchr(base + start, Int32(UInt8(ascii: "\"")), bytes.count - start)
+        {
+            let end = start + UnsafeRawPointer(base + start).distance(to: UnsafeRawPointer(quote))
+            var simple = true
+            for position in start..<end {
+                let byte = base[position]
+                if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") {
+                    simple = false
+                    break
+                }
+            }
+            if simple {
+                index = end + 1
+                return (UnsafeBufferPointer(rebasing: bytes[start..<end]), true, true)
+            }
+        }
         var plain = true
         var ascii = true
         while index < bytes.count {

@@ -18,6 +18,6 @@ extension RunPodPod {
 
     /// RunPod's `cloudType` text as a `Cloud`; SECURE when absent or unknown.
     private var observedCloud: Cloud {
-        cloud.flatMap { Cloud(rawValue: $0.uppercased()) } ?? .secure
+        cloud.flatMap { Cloud(rawValue: $0) ?? Cloud(rawValue: $0.uppercased()) } ?? .secure
     }
 }

@@ -12,6 +12,15 @@ public enum PodPhase: String, Sendable, Hashable, CaseIterable {
     /// are neither trusted as serving nor killed at once (the provision
     /// timeout still applies).
     public init(runPodStatus: String) {
+        // RunPod's own spelling first: uppercasing every pod of a long list costs more than sorting it.
+        switch runPodStatus {
+        case "RUNNING": self = .running
+        case "PROVISIONING", "STARTING", "CREATED": self = .pending
+        default: self.init(anyCase: runPodStatus)
+        }
+    }
+
+    private init(anyCase runPodStatus: String) {
         switch runPodStatus.uppercased() {
         case "RUNNING": self = .running
         case "EXITED", "ERROR", "DEAD": self = .failed
