@@ -14,6 +14,8 @@ public final class AutoscalerMetrics: Sendable {
     /// Outside the registry: recorded without its lock, rendered after it.
     private let grpcDurations: [String: DurationBuckets]
     private let otherGRPCMethod: String = "other"
+    /// Outside the registry too: per-pool gauges as numbers, rendered after it.
+    private let poolGauges = PoolGaugeTable()
 
     /// - Parameter grpcMethods: the served method paths; calls to other paths
     ///   are counted under `method="other"`.
@@ -82,12 +84,10 @@ public final class AutoscalerMetrics: Sendable {
             to: Double(inputs.local.available))
         for (id, view) in snapshot.pools {
             if let decision = view.decision {
-                gauge("burst_demand", [("pool", "\(id)")], help: "RunPod pods the policy wants")
-                    .set(to: Double(decision.burst))
-                gauge(
-                    "burst_over_budget", [("pool", "\(id)")],
-                    help: "RunPod pods the demand wants that maxCostPerHour does not buy at the pod price"
-                ).set(to: Double(decision.overBudget))
+                poolGauges.update(id) { row in
+                    row["burst_demand"] = Double(decision.burst)
+                    row["burst_over_budget"] = Double(decision.overBudget)
+                }
             }
         }
     }
@@ -97,26 +97,18 @@ public final class AutoscalerMetrics: Sendable {
     /// A pool's state after a reconcile pass: what it matches, what it has,
     /// what it costs, why creates are held back and how long a pod has been starting.
     public func recordPool(_ pool: PoolID, _ status: PoolReconcileStatus) {
-        let label = "\(pool)"
-        gauge("pool_desired_pods", [("pool", label)], help: "Pods the reconciler is matching")
-            .set(to: Double(status.desired))
-        for phase in ["PROVISIONING", "STARTING", "RUNNING", "EXITED", "ERROR", "OTHER"] {
-            gauge("pool_pods", [("pool", label), ("status", phase)], help: "The pool's RunPod pods by status")
-                .set(to: Double(status.podsByStatus[phase] ?? 0))
+        poolGauges.update(pool) { row in
+            row["pool_desired_pods"] = Double(status.desired)
+            for phase in ["PROVISIONING", "STARTING", "RUNNING", "EXITED", "ERROR", "OTHER"] {
+                row["pool_pods", phase] = Double(status.podsByStatus[phase] ?? 0)
+            }
+            row["pool_cost_per_hour_dollars"] = status.costPerHour
+            // Every reason is written, so an alert sees 0 rather than no series.
+            for reason in CreateBlock.reasons {
+                row["pool_creates_blocked", reason] = status.block?.reason == reason ? 1 : 0
+            }
+            row["pool_oldest_pending_pod_age_seconds"] = status.oldestPendingSeconds
         }
-        gauge("pool_cost_per_hour_dollars", [("pool", label)], help: "USD per hour of the pool's pods")
-            .set(to: status.costPerHour)
-        // Every reason is written, so an alert sees 0 rather than no series.
-        for reason in CreateBlock.reasons {
-            gauge(
-                "pool_creates_blocked", [("pool", label), ("reason", reason)],
-                help: "1 while the pool has fewer pods than desired and creates are held back for this reason"
-            ).set(to: status.block?.reason == reason ? 1 : 0)
-        }
-        gauge(
-            "pool_oldest_pending_pod_age_seconds", [("pool", label)],
-            help: "Age of the pool's oldest pod not yet RUNNING (0: none)"
-        ).set(to: status.oldestPendingSeconds)
     }
 
     /// Pods with our prefix whose pool no longer exists, as last listed.
@@ -195,11 +187,8 @@ public final class AutoscalerMetrics: Sendable {
 
     /// A pool's tunnels by state (every state is written, so an alert sees 0 rather than no series).
     public func setTunnels(pool: PoolID, counts: [TunnelPhase: Int]) {
-        for phase in TunnelPhase.allCases {
-            gauge(
-                "tunnels", [("pool", "\(pool)"), ("state", phase.rawValue)],
-                help: "SSH tunnels to the pool's RUNNING pods by state (attach)"
-            ).set(to: Double(counts[phase] ?? 0))
+        poolGauges.update(pool) { row in
+            for phase in TunnelPhase.allCases { row["tunnels", phase.rawValue] = Double(counts[phase] ?? 0) }
         }
     }
 
@@ -214,6 +203,7 @@ public final class AutoscalerMetrics: Sendable {
     /// The text exposition format for `/metrics`.
     public func render() -> [UInt8] {
         var buffer = registry.emitToBuffer()
+        poolGauges.render(prefix: Self.prefix, into: &buffer)
         buffer.append(contentsOf: "# HELP \(Self.durationName) gRPC call duration (streams: until they end)\n".utf8)
         buffer.append(contentsOf: "# TYPE \(Self.durationName) histogram\n".utf8)
         for method in grpcDurations.keys.sorted() { grpcDurations[method]?.emit(into: &buffer) }
@@ -224,21 +214,7 @@ public final class AutoscalerMetrics: Sendable {
 
     /// A histogram of the gRPC family, outside the registry (see `render()`).
     private static func makeDurationHistogram(name: String, method: String, buckets: [Duration]) -> DurationBuckets {
-        DurationBuckets(name: name, labels: "method=\"\(escapeLabel(method))\"", bounds: buckets)
-    }
-
-    /// A label value as the text format wants it: backslash, quote and line feed escaped.
-    private static func escapeLabel(_ value: String) -> String {
-        var escaped = ""
-        for character in value {
-            switch character {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
+        DurationBuckets(name: name, labels: "method=\"\(PrometheusLabel.escape(method))\"", bounds: buckets)
     }
 
     private func gauge(_ name: String, _ labels: [(String, String)] = [], help: String) -> Gauge {
