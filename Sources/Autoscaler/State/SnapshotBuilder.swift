@@ -20,6 +20,9 @@ public enum SnapshotBuilder {
     ) -> Output {
         var views: [PoolID: PoolView] = [:]
         var newMemory: [PoolID: PolicyMemory] = [:]
+        // Sized once: grown by doubling, every snapshot would leave its smaller tables behind as free space.
+        views.reserveCapacity(inputs.pools.count)
+        newMemory.reserveCapacity(inputs.pools.count)
         let fresh = inputs.demand.freshReading(now: now, staleAfter: inputs.staleAfterSeconds)
         let following = inputs.followedLeader.map { $0.validUntil > now } ?? false
         for spec in inputs.pools {
