@@ -40,6 +40,13 @@ final class ResponseCollector {
             exceededLimit = true
             return false
         }
+        if body.isEmpty, let length = headers["content-length"].flatMap({ Int($0) }), length > 0,
+            length <= maxBodyBytes
+        {
+            // One allocation for the whole body instead of a doubling copy per growth (RunPod's pod list
+            // at 1,000 pods is about a megabyte).
+            body.reserveCapacity(length)
+        }
         body.append(contentsOf: bytes)
         return true
     }
