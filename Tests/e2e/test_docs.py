@@ -33,6 +33,8 @@ CONFIG_DOC = DOCS / "CONFIG.md"
 OPERATIONS_DOC = DOCS / "OPERATIONS.md"
 ARCHITECTURE_DOC = DOCS / "ARCHITECTURE.md"
 METRICS_SOURCE = REPO / "Sources" / "Autoscaler" / "Observability" / "AutoscalerMetrics.swift"
+# The per-pool gauge families, written at scrape time outside the registry.
+POOL_GAUGES_SOURCE = REPO / "Sources" / "Autoscaler" / "Observability" / "PoolGaugeFamily.swift"
 CONDITIONS_SOURCE = REPO / "Sources" / "Autoscaler" / "Kubernetes" / "PoolStatusDocument.swift"
 CONFIG_KEY_SOURCE = REPO / "Sources" / "Autoscaler" / "Config" / "ConfigKey.swift"
 PACKAGE = REPO / "Package.swift"
@@ -68,6 +70,13 @@ def registered_metrics() -> dict[str, str]:
         kind = kinds[function]
         assert found.get(full, kind) == kind, f"{full} registered as both {found[full]} and {kind}"
         found[full] = kind
+    pool_family = re.compile(r"\bPoolGaugeFamily\(\s*\"([a-z0-9_]+)\"")
+    pool_names = pool_family.findall(POOL_GAUGES_SOURCE.read_text())
+    assert len(pool_names) >= 8, f"parsed too few pool gauge families from {POOL_GAUGES_SOURCE}"
+    for name in pool_names:
+        full = PREFIX + name
+        assert found.get(full, "gauge") == "gauge", f"{full} registered as both {found[full]} and gauge"
+        found[full] = "gauge"
     return found
 
 
