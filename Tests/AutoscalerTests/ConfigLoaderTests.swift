@@ -69,6 +69,62 @@ import Testing
         #expect(config.demand.filePath == "/tmp/d.json" && config.demand.staleAfterSeconds == 5)
     }
 
+    /// Plain scalars that YAML 1.1 would type (booleans, hex, dates, nulls) keep the text the
+    /// user wrote: the loader composes with Yams' basic resolver and interprets text itself.
+    @Test func plainScalarsKeepTheirText() throws {
+        let config = try load(
+            """
+            pools:
+              - name: "on"
+                namespace: media
+                maxReplicas: 7
+                template:
+                  image: worker:1
+                  env: {ON: off, HEX: 0x1F, WHEN: 2001-12-14, SIZE: 1_000, "true": yes}
+                  startSsh: yes
+            """)
+        let pool = try #require(config.pools.first)
+        #expect(pool.id.description == "media/on" && pool.maxReplicas == 7)
+        #expect(
+            pool.template.env == ["ON": "off", "HEX": "0x1F", "WHEN": "2001-12-14", "SIZE": "1_000", "true": "yes"])
+        #expect(pool.template.startSsh)
+        // A merge key is not a setting: reported, as any unknown key.
+        let merged = error(Self.minimal + "\n<<: {log: {level: debug}}\n")
+        #expect(merged?.key == "<<")
+    }
+
+    /// A file past `scratchThreadBytes` is composed on a scratch thread: same result, same errors,
+    /// and the config's text does not share the tree's storage.
+    @Test func largeFilesLoadTheSameOnAScratchThread() throws {
+        var yaml = "pools:\n"
+        for index in 0..<300 {
+            yaml += """
+                  - name: pool-\(index)
+                    namespace: media
+                    template: {image: "ghcr.io/example-org/media-ai-worker:1.2.3-build\(index)", env: {MODEL: s3://models/\(index)}}
+
+                """
+        }
+        #expect(yaml.utf8.count >= ConfigLoader.scratchThreadBytes)
+        let config = try load(yaml)
+        #expect(config.pools.count == 300)
+        let last = try #require(config.pools.last)
+        #expect(last.id.description == "media/pool-299")
+        #expect(last.template.image == "ghcr.io/example-org/media-ai-worker:1.2.3-build299")
+        #expect(last.template.env == ["MODEL": "s3://models/299"])
+        let broken = error(yaml + "  - {name: [unclosed\n")
+        #expect(broken?.reason.hasPrefix("not valid YAML") == true)
+    }
+
+    @Test func ownedTextHasStorageOfItsOwn() {
+        let text = String(repeating: "ghcr.io/example-org/", count: 3)
+        let copy = ConfigReader.owned(text)
+        #expect(copy == text)
+        let addresses = [text, copy].map { $0.utf8.withContiguousStorageIfAvailable { $0.baseAddress } }
+        #expect(addresses[0] != nil && addresses[0] != addresses[1])
+        #expect(ConfigReader.owned("short") == "short")
+    }
+
     @Test func readsAttach() throws {
         let yaml = """
             pools:

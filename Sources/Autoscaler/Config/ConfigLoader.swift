@@ -15,12 +15,31 @@ public enum ConfigLoader {
     public static func load(
         yaml: String?, origin: String, environment: [String: String], settings: [String] = []
     ) throws(ConfigError) -> AutoscalerConfig {
-        let root: Node?
+        let config = try read(yaml: yaml, origin: origin, environment: environment, settings: settings)
+        // A large file's YAML tree was built on a scratch thread and is gone now: its pages go back.
+        if (yaml?.utf8.count ?? 0) >= scratchThreadBytes { FreeHeapPages.release() }
+        return config
+    }
+
+    /// From this size on (150-200 pools of a few lines) the YAML tree is built on a `ScratchThread`.
+    static let scratchThreadBytes = 32 * 1024
+
+    /// The YAML tree. The basic resolver: every plain scalar stays a string (the reader interprets
+    /// the text itself), so no scalar or key lookup runs Yams' regular expressions, which would
+    /// start ICU in the process.
+    static func compose(_ yaml: String, origin: String) throws(ConfigError) -> Node? {
         do {
-            root = try yaml.flatMap { try Yams.compose(yaml: $0) }
+            if yaml.utf8.count < scratchThreadBytes { return try Yams.compose(yaml: yaml, .basic) }
+            return try ScratchThread.run { try Yams.compose(yaml: yaml, .basic) }
         } catch {
             throw ConfigError(origin: origin, key: "", reason: "not valid YAML: \(error)")
         }
+    }
+
+    private static func read(
+        yaml: String?, origin: String, environment: [String: String], settings: [String]
+    ) throws(ConfigError) -> AutoscalerConfig {
+        let root = try yaml.flatMap { text throws(ConfigError) in try compose(text, origin: origin) }
         if let root, case .scalar = root {
             throw ConfigError(origin: origin, key: "", reason: "expected a mapping of settings at the top level")
         }

@@ -33,7 +33,7 @@ struct ConfigReader {
             if scalar.style == .plain && (scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty) {
                 return ("", file)
             }
-            return (scalar.string, file)
+            return (Self.owned(scalar.string), file)
         default:
             throw ConfigError(origin: file, key: path, reason: "expected a single value, found a \(kind(of: node))")
         }
@@ -137,7 +137,7 @@ struct ConfigReader {
             guard case .scalar(let scalar) = item else {
                 throw ConfigError(origin: file, key: "\(path)[\(index)]", reason: "expected a single value")
             }
-            values.append(scalar.string)
+            values.append(Self.owned(scalar.string))
         }
         return values
     }
@@ -154,7 +154,7 @@ struct ConfigReader {
             guard case .scalar(let keyScalar) = key, case .scalar(let valueScalar) = value else {
                 throw ConfigError(origin: file, key: path, reason: "expected string keys and values")
             }
-            values[keyScalar.string] = valueScalar.string
+            values[Self.owned(keyScalar.string)] = Self.owned(valueScalar.string)
         }
         return values
     }
@@ -235,7 +235,8 @@ struct ConfigReader {
                 name = name[..<open]
             }
             guard case .mapping(let mapping)? = current else { return nil }
-            current = mapping[Node(String(name))]
+            // Keys compare by text and resolved tag: the key asked for resolves as the file's keys do.
+            current = mapping[Node(String(name), Tag(.implicit, .basic))]
             if let index {
                 guard case .sequence(let sequence)? = current, index < sequence.count else { return nil }
                 current = sequence[index]
@@ -246,6 +247,18 @@ struct ConfigReader {
             return nil
         }
         return current
+    }
+
+    /// A copy of a tree's text in storage of its own. The config outlives the YAML tree, which a
+    /// large file has built on a `ScratchThread`: sharing the tree's string storage would keep
+    /// pages of that thread's arena from going back (`FreeHeapPages`).
+    static func owned(_ text: String) -> String {
+        let count = text.utf8.count
+        guard count > 15 else { return text }  // small strings are stored inline
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            _ = buffer.initialize(fromContentsOf: text.utf8)
+            return count
+        }
     }
 
     private func kind(of node: Node) -> String {

@@ -9,7 +9,7 @@ public enum SimulationConfigLoader {
     public static func load(yaml: String, origin: String) throws(ConfigError) -> SimulationSettings {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, .basic)  // as ConfigLoader: plain scalars stay text
         } catch {
             throw ConfigError(origin: origin, key: "", reason: "not valid YAML: \(error)")
         }

@@ -116,6 +116,9 @@ public enum SnapshotBuilder {
         let unavailableStatus = GRPCStatus(.unavailable, unavailable?.description ?? "no decision")
         var metrics: [ScalerMetric: Result<[UInt8], GRPCStatus>] = [:]
         var specs: [ScalerMetric: [UInt8]] = [:]
+        // Sized once: grown by insertion, each table left its smaller predecessors as holes in the heap.
+        metrics.reserveCapacity(ScalerMetric.allCases.count)
+        specs.reserveCapacity(ScalerMetric.allCases.count)
         for metric in ScalerMetric.allCases {
             let name = MetricNaming.name(pool: spec.id, metric: metric)
             specs[metric] = encodeSpec(name: name, target: metric.defaultTarget(for: spec))
