@@ -63,4 +63,19 @@ struct PoolGaugeTableTests {
         }
         #expect(slots == Array(0..<PoolGaugeRow.width))
     }
+
+    @Test func aRowTellsASetZeroFromAnUnsetSlot() {
+        var row = PoolGaugeRow()
+        #expect((0..<PoolGaugeRow.width).allSatisfy { row[slot: $0] == nil }, "nothing is set at first")
+        row["pool_desired_pods"] = 0
+        row["pool_pods", "OTHER"] = 2.5
+        #expect(row["pool_desired_pods"] == 0)
+        #expect(row["pool_pods", "OTHER"] == 2.5)
+        #expect(row["pool_pods", "RUNNING"] == nil)
+        row["pool_desired_pods"] = nil
+        #expect(row["pool_desired_pods"] == nil)
+        #expect(row["pool_pods", "OTHER"] == 2.5, "the other slots keep theirs")
+        let set = (0..<PoolGaugeRow.width).filter { row[slot: $0] != nil }
+        #expect(set == [PoolGaugeRow.slot("pool_pods", "OTHER")])
+    }
 }

@@ -72,7 +72,7 @@ import Testing
     }
 
     func sameAnswers(_ a: PoolView, _ b: PoolView) -> Bool {
-        ScalerMetric.allCases.allSatisfy { a.answers.metrics[$0] == b.answers.metrics[$0] }
+        ScalerMetric.allCases.allSatisfy { a.answers.metric($0) == b.answers.metric($0) }
             && a.answers.isActive == b.answers.isActive
     }
 

@@ -30,8 +30,8 @@ import Testing
         bytes.withUnsafeBytes { $0.baseAddress }
     }
 
-    private func spec(_ answers: PoolAnswers) throws -> [UInt8] { try #require(answers.specs[.burst]) }
-    private func metrics(_ answers: PoolAnswers) throws -> [UInt8] { try #require(answers.metrics[.queueDepth]).get() }
+    private func spec(_ answers: PoolAnswers) -> [UInt8] { answers.specs[.burst] }
+    private func metrics(_ answers: PoolAnswers) throws -> [UInt8] { try answers.metric(.queueDepth).get() }
 
     @Test func aTickWithNothingChangedKeepsTheAnswers() throws {
         let store = makeStore(queue: 7)
@@ -40,7 +40,7 @@ import Testing
         store.tick(now: Self.t0.addingTimeInterval(1))
         let after = try answers(store)
         #expect(store.snapshot.generation == generation + 1, "a new snapshot all the same")
-        #expect(address(try spec(after)) == address(try spec(before)))
+        #expect(address(spec(after)) == address(spec(before)))
         #expect(address(try metrics(after)) == address(try metrics(before)))
         #expect(address(try after.isActive.get()) == address(try before.isActive.get()))
     }
@@ -54,12 +54,16 @@ import Testing
         }
         let after = try answers(store)
         #expect(try metrics(after) != metrics(before), "the queue depth's answer has the new value")
+        // What does not depend on demand keeps its storage.
+        #expect(address(spec(after)) == address(spec(before)), "the specs depend on the spec alone")
+        #expect(
+            address(try after.metric(.localAvailable).get()) == address(try before.metric(.localAvailable).get()))
         // The answers are what a fresh build gives for the same view.
         let view = try #require(store.snapshot.pools[Self.pool])
         let fresh = SnapshotBuilder.answers(
-            for: view.spec, decision: view.decision, unavailable: view.unavailable, values: view.values)
+            for: view.spec, decision: view.decision, unavailable: view.staleSource, values: view.values)
         #expect(try metrics(after) == metrics(fresh))
-        #expect(try spec(after) == spec(fresh))
+        #expect(spec(after) == spec(fresh))
         #expect(try after.isActive.get() == fresh.isActive.get())
     }
 
@@ -70,11 +74,58 @@ import Testing
             inputs.pools[0].scaling.jobsPerWorker = 25
         }
         let respecified = try answers(store)
-        #expect(address(try spec(respecified)) != address(try spec(before)))
+        #expect(address(spec(respecified)) != address(spec(before)))
         #expect(respecified.specs[.queueDepth] != before.specs[.queueDepth], "the queue's target is jobsPerWorker")
         store.update(now: Self.t0.addingTimeInterval(2)) { $0.staleAfterSeconds = 0.5 }
         let stale = try answers(store)
         #expect(throws: GRPCStatus.self) { try stale.isActive.get() }
-        #expect(throws: GRPCStatus.self) { try stale.metrics[.queueDepth]?.get() }
+        #expect(throws: GRPCStatus.self) { try stale.metric(.queueDepth).get() }
+    }
+
+    @Test func aTickWithNothingChangedKeepsTheViewsAndTheirTable() throws {
+        let store = makeStore(queue: 7)
+        let before = store.snapshot
+        store.tick(now: Self.t0.addingTimeInterval(1))
+        let after = store.snapshot
+        #expect(after.generation == before.generation + 1)
+        #expect(try #require(after.pools[Self.pool]) === #require(before.pools[Self.pool]), "the same object")
+        // The same storage, not only an equal table.
+        #expect(after.pools.values.map(ObjectIdentifier.init) == before.pools.values.map(ObjectIdentifier.init))
+        #expect(after.knownPools == before.knownPools)
+        #expect(throws: Never.self) { try after.resolve(PoolReference(namespace: nil, name: "burst"), scaledObjectNamespace: "x").get() }
+    }
+
+    @Test func aNewDecisionMakesANewViewWithTheNewValues() throws {
+        let store = makeStore(queue: 7)
+        let before = try #require(store.snapshot.pools[Self.pool])
+        store.update(now: Self.t0.addingTimeInterval(1)) {
+            $0.demand.lastGood = DemandReading(
+                queueDepth: 700, latencyP95Seconds: 2, readAt: Self.t0.addingTimeInterval(1))
+        }
+        let after = try #require(store.snapshot.pools[Self.pool])
+        #expect(after !== before)
+        #expect(after.values[.queueDepth] == 700)
+        #expect(before.values[.queueDepth] == 7, "the old snapshot still shows what it showed")
+        #expect(after.decision != before.decision)
+    }
+
+    @Test func anAddedPoolGetsItsNameIndexed() throws {
+        let store = makeStore(queue: 7)
+        let other = PoolID(namespace: "media", name: "other")
+        store.update(now: Self.t0.addingTimeInterval(1)) { $0.pools.append(PoolSpec(id: other)) }
+        let snapshot = store.snapshot
+        #expect(snapshot.knownPools == "media/burst, media/other")
+        let found = try snapshot.resolve(PoolReference(namespace: nil, name: "other"), scaledObjectNamespace: "x").get()
+        #expect(found.spec.id == other)
+    }
+
+    @Test func isActiveAnswersAreSharedByEveryPool() throws {
+        let store = makeStore(queue: 700)
+        let other = PoolID(namespace: "media", name: "other")
+        store.update(now: Self.t0.addingTimeInterval(1)) { $0.pools.append(PoolSpec(id: other)) }
+        let a = try #require(store.snapshot.pools[Self.pool]).answers.isActive.get()
+        let b = try #require(store.snapshot.pools[other]).answers.isActive.get()
+        #expect(a == [0x08, 0x01], "result: true")
+        #expect(address(a) == address(b), "one encoding for all pools")
     }
 }

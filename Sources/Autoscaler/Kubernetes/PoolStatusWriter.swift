@@ -88,7 +88,7 @@ public final class PoolStatusWriter: Sendable {
             var decision: JSONValue = .null
             if let view = snapshot.pools[id], let made = view.decision, view.servedFrom == nil {
                 let published = PublishedDecision(
-                    leader: identity, publishedAt: now, decision: made, values: view.values)
+                    leader: identity, publishedAt: now, decision: made, values: view.values.compacted())
                 document["decision"] = PublishedDecisionDocument.json(published)
                 // What followers answer with; the timestamp, the wording and the idle clock may wait for the refresh.
                 decision = document["decision"]

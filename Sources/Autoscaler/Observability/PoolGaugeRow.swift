@@ -1,6 +1,8 @@
 /// One pool's gauge values, one slot per series of `PoolGaugeFamily.all` (nil: never set, not written).
+/// The values and a bit per slot for whether it is set: an array of `Double?` takes twice the room.
 struct PoolGaugeRow: Sendable {
-    private var values: [Double?] = Array(repeating: nil, count: Self.width)
+    private var values: [Double] = Array(repeating: 0, count: Self.width)
+    private var written: UInt64 = 0
 
     /// Where each family's series start in a row, by family name.
     static let offsets: [String: Int] = {
@@ -13,7 +15,11 @@ struct PoolGaugeRow: Sendable {
         return offsets
     }()
 
-    static let width = PoolGaugeFamily.all.reduce(0) { $0 + $1.width }
+    static let width: Int = {
+        let width = PoolGaugeFamily.all.reduce(0) { $0 + $1.width }
+        precondition(width <= UInt64.bitWidth, "a row's set slots are bits of one UInt64")
+        return width
+    }()
 
     /// The slot of `family`'s series for `split` (the second label's value; nil for a family without one).
     static func slot(_ family: String, _ split: String?) -> Int {
@@ -27,9 +33,17 @@ struct PoolGaugeRow: Sendable {
     }
 
     subscript(family: String, split: String? = nil) -> Double? {
-        get { values[Self.slot(family, split)] }
-        set { values[Self.slot(family, split)] = newValue }
+        get { self[slot: Self.slot(family, split)] }
+        set {
+            let slot = Self.slot(family, split)
+            if let newValue {
+                values[slot] = newValue
+                written |= 1 << slot
+            } else {
+                written &= ~(1 << slot)
+            }
+        }
     }
 
-    subscript(slot slot: Int) -> Double? { values[slot] }
+    subscript(slot slot: Int) -> Double? { written & (1 << slot) != 0 ? values[slot] : nil }
 }

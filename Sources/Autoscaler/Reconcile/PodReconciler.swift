@@ -115,8 +115,10 @@ public final class PodReconciler: Sendable {
 
     private func desiredCounts() -> [PoolID: Int] {
         let snapshot = store.snapshot
+        let pools = store.inputs.pools
         var counts: [PoolID: Int] = [:]
-        for spec in store.inputs.pools {
+        counts.reserveCapacity(pools.count)
+        for spec in pools {
             if let count = desired(spec, snapshot) { counts[spec.id] = count }
         }
         return counts

@@ -63,7 +63,7 @@ public struct ExternalScalerService: Sendable {
             return .failure(GRPCStatus(.invalidArgument, "GetMetricsRequest.scaledObjectRef is required"))
         }
         return lookUp(decoded.scaledObjectRef, in: snapshot).flatMap { view, metadata in
-            view.answers.metrics[metadata.metric] ?? .failure(GRPCStatus(.internal, "no answer for \(metadata.metric)"))
+            view.answers.metric(metadata.metric)
         }
     }
 
@@ -129,7 +129,7 @@ public struct ExternalScalerService: Sendable {
         if let target = metadata.targetValue {
             return SnapshotBuilder.encodeSpec(name: view.metricName(metadata.metric), target: target)
         }
-        return view.answers.specs[metadata.metric] ?? []
+        return view.answers.specs[metadata.metric]
     }
 
     private func parse(_ request: [UInt8]) -> Result<(Externalscaler_ScaledObjectRef, ScalerMetadata), GRPCStatus> {

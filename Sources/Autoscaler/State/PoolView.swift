@@ -8,9 +8,10 @@ public final class PoolView: Sendable {
     /// nil while the demand source is stale.
     public let decision: Decision?
     /// Why there is no decision.
-    public let unavailable: StaleSource?
+    public var unavailable: StaleSource? { staleSource?.value }
+    let staleSource: SharedStaleSource?
     /// The values that can be reported now.
-    public let values: [ScalerMetric: Double]
+    public let values: PerMetric<Double?>
     public let answers: PoolAnswers
     /// The leader whose published decision this replica serves; nil: its own.
     public let servedFrom: String?
@@ -18,12 +19,12 @@ public final class PoolView: Sendable {
     public let ownDecisionReason: String?
 
     public init(
-        spec: PoolSpec, decision: Decision?, unavailable: StaleSource?, values: [ScalerMetric: Double],
+        spec: PoolSpec, decision: Decision?, unavailable: SharedStaleSource?, values: PerMetric<Double?>,
         answers: PoolAnswers, servedFrom: String? = nil, ownDecisionReason: String? = nil
     ) {
         self.spec = spec
         self.decision = decision
-        self.unavailable = unavailable
+        self.staleSource = unavailable
         self.values = values
         self.answers = answers
         self.servedFrom = servedFrom

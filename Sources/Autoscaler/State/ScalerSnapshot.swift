@@ -12,9 +12,15 @@ public final class ScalerSnapshot: Sendable {
     /// "media/burst, media/other", for NOT_FOUND messages.
     public let knownPools: String
 
-    public init(generation: Int, pools: [PoolID: PoolView]) {
+    /// `previous`: the snapshot this one replaces; with the same pools, its name index is kept.
+    public init(generation: Int, pools: [PoolID: PoolView], previous: ScalerSnapshot? = nil) {
         self.generation = generation
         self.pools = pools
+        if let previous, previous.pools.count == pools.count, pools.keys.allSatisfy({ previous.pools[$0] != nil }) {
+            byName = previous.byName
+            knownPools = previous.knownPools
+            return
+        }
         var byName: [String: [PoolID]] = [:]
         for id in pools.keys.sorted() { byName[id.name, default: []].append(id) }
         self.byName = byName

@@ -23,22 +23,26 @@ public enum SnapshotBuilder {
         // Sized once: grown by doubling, every snapshot would leave its smaller tables behind as free space.
         views.reserveCapacity(inputs.pools.count)
         newMemory.reserveCapacity(inputs.pools.count)
+        // Whether every view is the previous snapshot's own object (then so is the whole table).
+        var allReused = previous?.pools.count == inputs.pools.count
         let fresh = inputs.demand.freshReading(now: now, staleAfter: inputs.staleAfterSeconds)
+        var stale: SharedStaleSource?
+        if case .failure(let source) = fresh { stale = SharedStaleSource(source) }
         let following = inputs.followedLeader.map { $0.validUntil > now } ?? false
         for spec in inputs.pools {
             let id = spec.id
+            let before = previous?.pools[id]
             let cluster = inputs.clusterPools[id]
             if let published = cluster?.published,
                 published.servable(following: inputs.followedLeader, now: now, staleAfter: inputs.staleAfterSeconds)
             {
                 // The leader's answer, so every replica gives KEDA the same one.
                 newMemory[id] = published.decision.memory
-                views[id] = PoolView(
-                    spec: spec, decision: published.decision, unavailable: nil, values: published.values,
-                    answers: answers(
-                        for: spec, decision: published.decision, unavailable: nil, values: published.values,
-                        reusing: previous?.pools[id]),
-                    servedFrom: published.leader)
+                let view = self.view(
+                    spec: spec, decision: published.decision, unavailable: nil, values: PerMetric(published.values),
+                    servedFrom: published.leader, ownDecisionReason: nil, reusing: before)
+                allReused = allReused && view === before
+                views[id] = view
                 continue
             }
             // A replica that does not call RunPod (a follower) has the pods from the leader's status.
@@ -59,12 +63,11 @@ public enum SnapshotBuilder {
                     ownDecisionReason = "\(leader.identity) leads but has published no decision for this pool"
                 }
             }
-            var values: [ScalerMetric: Double] = [
-                .localAvailable: Double(inputs.local.available),
-                .runpodPods: Double(pods),
-            ]
+            var values = PerMetric<Double?>(repeating: nil)
+            values[.localAvailable] = Double(inputs.local.available)
+            values[.runpodPods] = Double(pods)
             var decision: Decision?
-            var unavailable: StaleSource?
+            var unavailable: SharedStaleSource?
             let cap = ScalingPolicy.burstCap(spec: spec, podPrice: podPrice)
             switch fresh {
             case .success(let reading):
@@ -81,69 +84,76 @@ public enum SnapshotBuilder {
                 values[.burst] = Double(made.burst)
                 values[.wanted] = Double(made.wanted)
                 values[.queueDepth] = Double(reading.queueDepth)
-            case .failure(let stale):
+            case .failure:
                 unavailable = stale
                 if let previous = memory[id] { newMemory[id] = previous }
             }
             values[.runpodHeadroom] = Double(max(0, cap - pods))
-            views[id] = PoolView(
-                spec: spec, decision: decision, unavailable: unavailable, values: values,
-                answers: answers(
-                    for: spec, decision: decision, unavailable: unavailable, values: values,
-                    reusing: previous?.pools[id]),
-                ownDecisionReason: ownDecisionReason)
+            let view = self.view(
+                spec: spec, decision: decision, unavailable: unavailable, values: values, servedFrom: nil,
+                ownDecisionReason: ownDecisionReason, reusing: before)
+            allReused = allReused && view === before
+            views[id] = view
         }
-        return Output(snapshot: ScalerSnapshot(generation: generation, pools: views), memory: newMemory)
+        // An unchanged table is kept rather than replaced by an equal one: at rest a rebuild then leaves
+        // nothing behind in the heap.
+        if allReused, let previous { views = previous.pools }
+        if newMemory == memory { newMemory = memory }
+        return Output(
+            snapshot: ScalerSnapshot(generation: generation, pools: views, previous: previous), memory: newMemory)
     }
 
-    /// The answers for a pool, or `previous`'s when they depend on nothing that changed: the spec (names and
-    /// targets), the values, whether there is a decision and whether it wants burst, and why there is none.
-    static func answers(
-        for spec: PoolSpec, decision: Decision?, unavailable: StaleSource?, values: [ScalerMetric: Double],
-        reusing previous: PoolView?
-    ) -> PoolAnswers {
-        if let previous, previous.spec == spec, previous.values == values, previous.unavailable == unavailable,
-            (previous.decision == nil) == (decision == nil), previous.answers.wantsBurst == decision?.wantsBurst
+    /// `previous` itself when it shows the same thing, else a new view (with `previous`'s answers if the
+    /// bytes would be the same): at 1,000 pools a rebuild every second would otherwise churn a megabyte.
+    static func view(
+        spec: PoolSpec, decision: Decision?, unavailable: SharedStaleSource?, values: PerMetric<Double?>,
+        servedFrom: String?, ownDecisionReason: String?, reusing previous: PoolView?
+    ) -> PoolView {
+        if let previous, previous.decision == decision, previous.values == values,
+            previous.unavailable == unavailable?.value, previous.servedFrom == servedFrom,
+            previous.ownDecisionReason == ownDecisionReason, previous.spec == spec
         {
-            return previous.answers
+            return previous
         }
-        return answers(for: spec, decision: decision, unavailable: unavailable, values: values)
+        return PoolView(
+            spec: spec, decision: decision, unavailable: unavailable, values: values,
+            answers: answers(
+                for: spec, decision: decision, unavailable: unavailable, values: values, reusing: previous),
+            servedFrom: servedFrom, ownDecisionReason: ownDecisionReason)
     }
 
+    /// The answers for a pool. Each encoding `previous` holds is kept when it would be the same bytes: the
+    /// specs while the spec is the same, a metric's response while its value is. A pool's first decision then
+    /// encodes three responses rather than twelve, and the previous ones are not left as holes in the heap.
     static func answers(
-        for spec: PoolSpec, decision: Decision?, unavailable: StaleSource?, values: [ScalerMetric: Double]
+        for spec: PoolSpec, decision: Decision?, unavailable: SharedStaleSource?, values: PerMetric<Double?>,
+        reusing previous: PoolView? = nil
     ) -> PoolAnswers {
-        let unavailableStatus = GRPCStatus(.unavailable, unavailable?.description ?? "no decision")
-        var metrics: [ScalerMetric: Result<[UInt8], GRPCStatus>] = [:]
-        var specs: [ScalerMetric: [UInt8]] = [:]
-        // Sized once: grown by insertion, each table left its smaller predecessors as holes in the heap.
-        metrics.reserveCapacity(ScalerMetric.allCases.count)
-        specs.reserveCapacity(ScalerMetric.allCases.count)
-        for metric in ScalerMetric.allCases {
-            let name = MetricNaming.name(pool: spec.id, metric: metric)
-            specs[metric] = encodeSpec(name: name, target: metric.defaultTarget(for: spec))
-            if let value = values[metric] {
-                var response = Externalscaler_GetMetricsResponse()
-                var metricValue = Externalscaler_MetricValue()
-                metricValue.metricName = name
-                metricValue.metricValue = Int64(Int(saturating: value.rounded(.up)))
-                metricValue.metricValueFloat = value
-                response.metricValues = [metricValue]
-                metrics[metric] = .success(encode(response))
-            } else {
-                metrics[metric] = .failure(unavailableStatus)
+        let same = previous.flatMap { $0.spec == spec ? $0 : nil }
+        let unavailableStatus = unavailable?.status ?? Self.noDecision
+        let specs =
+            same?.answers.specs
+            ?? PerMetric { metric in
+                encodeSpec(
+                    name: MetricNaming.name(pool: spec.id, metric: metric), target: metric.defaultTarget(for: spec))
             }
+        let metrics = PerMetric { metric -> [UInt8] in
+            guard let value = values[metric] else { return [] }
+            if let same, same.values[metric] == value { return same.answers.metricBytes[metric] }
+            var response = Externalscaler_GetMetricsResponse()
+            var metricValue = Externalscaler_MetricValue()
+            metricValue.metricName = MetricNaming.name(pool: spec.id, metric: metric)
+            metricValue.metricValue = Int64(Int(saturating: value.rounded(.up)))
+            metricValue.metricValueFloat = value
+            response.metricValues = [metricValue]
+            return encode(response)
         }
-        let isActive: Result<[UInt8], GRPCStatus>
-        if let decision {
-            var response = Externalscaler_IsActiveResponse()
-            response.result = decision.wantsBurst
-            isActive = .success(encode(response))
-        } else {
-            isActive = .failure(unavailableStatus)
-        }
-        return PoolAnswers(isActive: isActive, wantsBurst: decision?.wantsBurst, metrics: metrics, specs: specs)
+        return PoolAnswers(
+            wantsBurst: decision?.wantsBurst, unavailable: unavailableStatus, metricBytes: metrics, specs: specs)
     }
+
+    /// The status of a pool without a decision or a stale source to blame (a leader's decision lacking a metric).
+    static let noDecision = GRPCStatus(.unavailable, "no decision")
 
     /// One MetricSpec with both target fields set (KEDA prefers the float).
     public static func encodeSpec(name: String, target: Double) -> [UInt8] {

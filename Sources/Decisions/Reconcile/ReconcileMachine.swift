@@ -86,6 +86,12 @@ public struct ReconcileMachine: Sendable {
     public mutating func startPass(_ request: ReconcilePassRequest, now: Date) -> ReconcileStep {
         precondition(pass == nil, "a reconcile pass is already under way")
         pass = Pass(request: request)
+        // The per-pool tables sized once for every pool: grown by doubling, each would leave its smaller
+        // predecessors behind as holes in the heap (a reserve on a large enough table copies nothing).
+        let pools = request.pools.count
+        if state.knownPoolGrace.capacity < pools { state.knownPoolGrace.reserveCapacity(pools) }
+        if state.status.capacity < pools { state.status.reserveCapacity(pools) }
+        if state.lastSummary.capacity < pools { state.lastSummary.reserveCapacity(pools) }
         for spec in request.pools { state.knownPoolGrace[spec.id] = spec.scaling.orphanGraceSeconds }
         let stale = state.catalogAt.map { now.timeIntervalSince($0) > settings.catalogSeconds } ?? true
         guard stale && budgetAvailable(at: now) >= 2 else { return list(now: now) }
@@ -280,6 +286,11 @@ public struct ReconcileMachine: Sendable {
         var pods: [PoolID: Int] = [:]
         var running: [PoolID: Int] = [:]
         var prices: [PoolID: Double] = [:]
+        // Sized once, as the state's tables.
+        let count = pass?.request.pools.count ?? 0
+        pods.reserveCapacity(count)
+        running.reserveCapacity(count)
+        prices.reserveCapacity(count)
         for spec in pass?.request.pools ?? [] {
             let live = (pass?.podsByPool[spec.id] ?? []).filter { pod in pod.phase != .terminated }
             pods[spec.id] = live.count
