@@ -83,7 +83,8 @@ import Testing
     }
 
     @Test func aTickWithNothingChangedKeepsTheViewsAndTheirTable() throws {
-        let store = makeStore(queue: 7)
+        // An idle queue: with work queued, the decision's memory records each tick as busy (a new view).
+        let store = makeStore(queue: 0)
         let before = store.snapshot
         store.tick(now: Self.t0.addingTimeInterval(1))
         let after = store.snapshot
