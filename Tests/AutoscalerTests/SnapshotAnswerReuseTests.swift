@@ -93,7 +93,9 @@ import Testing
         // The same storage, not only an equal table.
         #expect(after.pools.values.map(ObjectIdentifier.init) == before.pools.values.map(ObjectIdentifier.init))
         #expect(after.knownPools == before.knownPools)
-        #expect(throws: Never.self) { try after.resolve(PoolReference(namespace: nil, name: "burst"), scaledObjectNamespace: "x").get() }
+        #expect(throws: Never.self) {
+            try after.resolve(PoolReference(namespace: nil, name: "burst"), scaledObjectNamespace: "x").get()
+        }
     }
 
     @Test func aNewDecisionMakesANewViewWithTheNewValues() throws {
