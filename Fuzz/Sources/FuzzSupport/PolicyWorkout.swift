@@ -38,7 +38,8 @@ public enum PolicyWorkout {
                 precondition(
                     decision.burst >= 0 && decision.burst <= cap,
                     "burst \(decision.burst) outside 0...\(cap) for \(pool.id)")
-                precondition(view.answers.specs.count == ScalerMetric.allCases.count, "a metric spec is missing")
+                precondition(
+                    ScalerMetric.allCases.allSatisfy { !view.answers.specs[$0].isEmpty }, "a metric spec is missing")
             }
         }
     }
