@@ -87,7 +87,8 @@ public struct ReconcileMachine: Sendable {
         precondition(pass == nil, "a reconcile pass is already under way")
         pass = Pass(request: request)
         // The per-pool tables sized once for every pool: grown by doubling, each would leave its smaller
-        // predecessors behind as holes in the heap (a reserve on a large enough table copies nothing).
+        // predecessors behind as holes in the heap (only when short: a reserve on a table that a reader
+        // still shares would copy it, even if it is large enough).
         let pools = request.pools.count
         if state.knownPoolGrace.capacity < pools { state.knownPoolGrace.reserveCapacity(pools) }
         if state.status.capacity < pools { state.status.reserveCapacity(pools) }
