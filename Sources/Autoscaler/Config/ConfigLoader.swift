@@ -16,7 +16,7 @@ public enum ConfigLoader {
         yaml: String?, origin: String, environment: [String: String], settings: [String] = []
     ) throws(ConfigError) -> AutoscalerConfig {
         let config = try read(yaml: yaml, origin: origin, environment: environment, settings: settings)
-        // A large file's YAML tree was built on a scratch thread and is gone now: its pages go back.
+        // A large file's YAML tree and the reading's garbage are gone now: whole free pages go back.
         if (yaml?.utf8.count ?? 0) >= scratchThreadBytes { FreeHeapPages.release() }
         return config
     }
@@ -24,22 +24,35 @@ public enum ConfigLoader {
     /// From this size on (150-200 pools of a few lines) the YAML tree is built on a `ScratchThread`.
     static let scratchThreadBytes = 32 * 1024
 
-    /// The YAML tree. The basic resolver: every plain scalar stays a string (the reader interprets
-    /// the text itself), so no scalar or key lookup runs Yams' regular expressions, which would
-    /// start ICU in the process.
-    static func compose(_ yaml: String, origin: String) throws(ConfigError) -> Node? {
-        do {
-            if yaml.utf8.count < scratchThreadBytes { return try Yams.compose(yaml: yaml, .basic) }
-            return try ScratchThread.run { try Yams.compose(yaml: yaml, .basic) }
-        } catch {
-            throw ConfigError(origin: origin, key: "", reason: "not valid YAML: \(error)")
+    /// The YAML tree, given to `use`. The basic resolver: every plain scalar stays a string (the reader
+    /// interprets the text itself), so no scalar or key lookup runs Yams' regular expressions, which
+    /// would start ICU in the process. A large file's tree is built on a `ScratchThread`.
+    static func withTree<Value>(
+        _ yaml: String?, origin: String, _ use: (Node?) throws(ConfigError) -> Value
+    ) throws(ConfigError) -> Value {
+        guard let yaml else { return try use(nil) }
+        let compose: @Sendable () -> Result<Node?, any Error> = { Result { try Yams.compose(yaml: yaml, .basic) } }
+        func useTree(_ composed: Result<Node?, any Error>) throws(ConfigError) -> Value {
+            switch composed {
+            case .success(let root): return try use(root)
+            case .failure(let error): throw ConfigError(origin: origin, key: "", reason: "not valid YAML: \(error)")
+            }
         }
+        if yaml.utf8.count < scratchThreadBytes { return try useTree(compose()) }
+        return try ScratchThread.run(compose, use: useTree)
     }
 
     private static func read(
         yaml: String?, origin: String, environment: [String: String], settings: [String]
     ) throws(ConfigError) -> AutoscalerConfig {
-        let root = try yaml.flatMap { text throws(ConfigError) in try compose(text, origin: origin) }
+        try withTree(yaml, origin: origin) { root throws(ConfigError) in
+            try read(root: root, origin: origin, environment: environment, settings: settings)
+        }
+    }
+
+    private static func read(
+        root: Node?, origin: String, environment: [String: String], settings: [String]
+    ) throws(ConfigError) -> AutoscalerConfig {
         if let root, case .scalar = root {
             throw ConfigError(origin: origin, key: "", reason: "expected a mapping of settings at the top level")
         }

@@ -13,7 +13,7 @@ struct ConfigReader {
     let file: String
     let root: Node?
     let overrides: [String: Override]
-    private(set) var consumed: Set<String> = []
+    private var consumed = ReadPaths()
 
     init(file: String, root: Node?, overrides: [String: Override]) {
         self.file = file
@@ -180,26 +180,11 @@ struct ConfigReader {
     func unknownKeys() -> [String] {
         guard let root else { return [] }
         var unknown: [String] = []
-        walk(root, path: "", below: consumedAncestors(), into: &unknown)
+        walk(root, path: "", into: &unknown)
         return unknown
     }
 
-    /// Every path that some read path continues with `.` or `[` (`pools`, `pools[0]` for
-    /// `pools[0].name`): a set, so the walk costs one lookup per key rather than a scan of
-    /// every read path (which made a 1,000-pool file take seconds).
-    private func consumedAncestors() -> Set<String> {
-        var ancestors: Set<String> = []
-        for path in consumed {
-            var prefix = ""
-            for character in path {
-                if character == "." || character == "[" { ancestors.insert(prefix) }
-                prefix.append(character)
-            }
-        }
-        return ancestors
-    }
-
-    private func walk(_ node: Node, path: String, below ancestors: Set<String>, into unknown: inout [String]) {
+    private func walk(_ node: Node, path: String, into unknown: inout [String]) {
         if consumed.contains(path) { return }
         switch node {
         case .mapping(let mapping):
@@ -207,15 +192,15 @@ struct ConfigReader {
                 let name = key.scalar?.string ?? "?"
                 let child = path.isEmpty ? name : "\(path).\(name)"
                 if consumed.contains(child) { continue }
-                if !ancestors.contains(child) {
+                if !consumed.leadsBelow(child) {
                     unknown.append(child)
                 } else {
-                    walk(value, path: child, below: ancestors, into: &unknown)
+                    walk(value, path: child, into: &unknown)
                 }
             }
         case .sequence(let sequence):
             for (index, item) in sequence.enumerated() {
-                walk(item, path: "\(path)[\(index)]", below: ancestors, into: &unknown)
+                walk(item, path: "\(path)[\(index)]", into: &unknown)
             }
         default:
             if !path.isEmpty { unknown.append(path) }

@@ -129,7 +129,7 @@ public struct ExternalScalerService: Sendable {
         if let target = metadata.targetValue {
             return SnapshotBuilder.encodeSpec(name: view.metricName(metadata.metric), target: target)
         }
-        return view.answers.specs[metadata.metric]
+        return Array(view.answers.specs[metadata.metric])
     }
 
     private func parse(_ request: [UInt8]) -> Result<(Externalscaler_ScaledObjectRef, ScalerMetadata), GRPCStatus> {

@@ -3,7 +3,7 @@ import LibGRPCServer
 import ScalerProtos
 
 /// A pool's gRPC answers, encoded once per snapshot so the request path only
-/// looks bytes up.
+/// looks bytes up (and copies them once into the answer cache on a miss).
 public struct PoolAnswers: Sendable {
     /// Whether the pool wants burst (nil while unavailable): IsActive's answer, and what streams follow.
     public var wantsBurst: Bool?
@@ -11,9 +11,9 @@ public struct PoolAnswers: Sendable {
     public var unavailable: GRPCStatus
     /// GetMetrics responses by metric; empty for a metric without a value (a response is never empty: it
     /// names its metric). One status for all of them rather than six results keeps a view 150 bytes smaller.
-    var metricBytes: PerMetric<[UInt8]>
+    var metricBytes: PackedEncodings
     /// GetMetricSpec responses by metric, at the metric's default target.
-    public var specs: PerMetric<[UInt8]>
+    public var specs: PackedEncodings
 
     /// IsActive's response, or the status to answer instead.
     public var isActive: Result<[UInt8], GRPCStatus> {
@@ -24,7 +24,7 @@ public struct PoolAnswers: Sendable {
     /// GetMetrics' response for `metric`, or the status to answer instead.
     public func metric(_ metric: ScalerMetric) -> Result<[UInt8], GRPCStatus> {
         let bytes = metricBytes[metric]
-        return bytes.isEmpty ? .failure(unavailable) : .success(bytes)
+        return bytes.isEmpty ? .failure(unavailable) : .success(Array(bytes))
     }
 
     /// IsActive's two possible responses, shared by every pool.

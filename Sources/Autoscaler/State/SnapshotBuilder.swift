@@ -29,8 +29,13 @@ public enum SnapshotBuilder {
         var stale: SharedStaleSource?
         if case .failure(let source) = fresh { stale = SharedStaleSource(source) }
         let following = inputs.followedLeader.map { $0.validUntil > now } ?? false
-        for spec in inputs.pools {
+        // The first build encodes every pool's specs before any view. The specs live as long as their pool,
+        // the first views only until demand is first read: kept apart, those free as one block rather than
+        // leave a hole between every two pools' specs.
+        let firstSpecs = previous == nil ? inputs.pools.map(encodeSpecs) : []
+        for (index, spec) in inputs.pools.enumerated() {
             let id = spec.id
+            let specs = firstSpecs.isEmpty ? nil : firstSpecs[index]
             let before = previous?.pools[id]
             let cluster = inputs.clusterPools[id]
             if let published = cluster?.published,
@@ -40,7 +45,7 @@ public enum SnapshotBuilder {
                 newMemory[id] = published.decision.memory
                 let view = self.view(
                     spec: spec, decision: published.decision, unavailable: nil, values: PerMetric(published.values),
-                    servedFrom: published.leader, ownDecisionReason: nil, reusing: before)
+                    servedFrom: published.leader, ownDecisionReason: nil, specs: specs, reusing: before)
                 allReused = allReused && view === before
                 views[id] = view
                 continue
@@ -91,7 +96,7 @@ public enum SnapshotBuilder {
             values[.runpodHeadroom] = Double(max(0, cap - pods))
             let view = self.view(
                 spec: spec, decision: decision, unavailable: unavailable, values: values, servedFrom: nil,
-                ownDecisionReason: ownDecisionReason, reusing: before)
+                ownDecisionReason: ownDecisionReason, specs: specs, reusing: before)
             allReused = allReused && view === before
             views[id] = view
         }
@@ -107,7 +112,7 @@ public enum SnapshotBuilder {
     /// bytes would be the same): at 1,000 pools a rebuild every second would otherwise churn a megabyte.
     static func view(
         spec: PoolSpec, decision: Decision?, unavailable: SharedStaleSource?, values: PerMetric<Double?>,
-        servedFrom: String?, ownDecisionReason: String?, reusing previous: PoolView?
+        servedFrom: String?, ownDecisionReason: String?, specs: PackedEncodings? = nil, reusing previous: PoolView?
     ) -> PoolView {
         if let previous, previous.decision == decision, previous.values == values,
             previous.unavailable == unavailable?.value, previous.servedFrom == servedFrom,
@@ -118,38 +123,47 @@ public enum SnapshotBuilder {
         return PoolView(
             spec: spec, decision: decision, unavailable: unavailable, values: values,
             answers: answers(
-                for: spec, decision: decision, unavailable: unavailable, values: values, reusing: previous),
+                for: spec, decision: decision, unavailable: unavailable, values: values, specs: specs,
+                reusing: previous),
             servedFrom: servedFrom, ownDecisionReason: ownDecisionReason)
     }
 
-    /// The answers for a pool. Each encoding `previous` holds is kept when it would be the same bytes: the
-    /// specs while the spec is the same, a metric's response while its value is. A pool's first decision then
-    /// encodes three responses rather than twelve, and the previous ones are not left as holes in the heap.
+    /// The answers for a pool. What `previous` holds is kept when it would be the same bytes: the specs while
+    /// the spec is the same, the metrics while every value is (and each unchanged metric's bytes are copied
+    /// rather than encoded again). An idle rebuild then allocates nothing, and a pool's first decision does not
+    /// replace its specs, which would leave holes in the heap. `specs`: the spec's encodings, when made already.
     static func answers(
         for spec: PoolSpec, decision: Decision?, unavailable: SharedStaleSource?, values: PerMetric<Double?>,
-        reusing previous: PoolView? = nil
+        specs given: PackedEncodings? = nil, reusing previous: PoolView? = nil
     ) -> PoolAnswers {
         let same = previous.flatMap { $0.spec == spec ? $0 : nil }
         let unavailableStatus = unavailable?.status ?? Self.noDecision
-        let specs =
-            same?.answers.specs
-            ?? PerMetric { metric in
-                encodeSpec(
-                    name: MetricNaming.name(pool: spec.id, metric: metric), target: metric.defaultTarget(for: spec))
+        let specs = same?.answers.specs ?? given ?? encodeSpecs(spec)
+        let metrics: PackedEncodings
+        if let same, same.values == values {
+            metrics = same.answers.metricBytes
+        } else {
+            metrics = PackedEncodings { metric -> [UInt8] in
+                guard let value = values[metric] else { return [] }
+                if let same, same.values[metric] == value { return Array(same.answers.metricBytes[metric]) }
+                var response = Externalscaler_GetMetricsResponse()
+                var metricValue = Externalscaler_MetricValue()
+                metricValue.metricName = MetricNaming.name(pool: spec.id, metric: metric)
+                metricValue.metricValue = Int64(Int(saturating: value.rounded(.up)))
+                metricValue.metricValueFloat = value
+                response.metricValues = [metricValue]
+                return encode(response)
             }
-        let metrics = PerMetric { metric -> [UInt8] in
-            guard let value = values[metric] else { return [] }
-            if let same, same.values[metric] == value { return same.answers.metricBytes[metric] }
-            var response = Externalscaler_GetMetricsResponse()
-            var metricValue = Externalscaler_MetricValue()
-            metricValue.metricName = MetricNaming.name(pool: spec.id, metric: metric)
-            metricValue.metricValue = Int64(Int(saturating: value.rounded(.up)))
-            metricValue.metricValueFloat = value
-            response.metricValues = [metricValue]
-            return encode(response)
         }
         return PoolAnswers(
             wantsBurst: decision?.wantsBurst, unavailable: unavailableStatus, metricBytes: metrics, specs: specs)
+    }
+
+    /// GetMetricSpec's responses for every metric at its default target.
+    static func encodeSpecs(_ spec: PoolSpec) -> PackedEncodings {
+        PackedEncodings { metric in
+            encodeSpec(name: MetricNaming.name(pool: spec.id, metric: metric), target: metric.defaultTarget(for: spec))
+        }
     }
 
     /// The status of a pool without a decision or a stale source to blame (a leader's decision lacking a metric).

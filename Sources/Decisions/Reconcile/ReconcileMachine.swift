@@ -306,7 +306,8 @@ public struct ReconcileMachine: Sendable {
 
     /// Logs a pool's summary when it differs from the last one.
     mutating func summarize(_ pool: PoolID, _ summary: String) -> [ReconcileReport] {
-        defer { state.lastSummary[pool] = summary }
-        return state.lastSummary[pool] == summary ? [] : [.summary(pool, summary)]
+        let hash = summary.hashValue
+        defer { state.lastSummary[pool] = hash }
+        return state.lastSummary[pool] == hash ? [] : [.summary(pool, summary)]
     }
 }

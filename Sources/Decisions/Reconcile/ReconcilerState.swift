@@ -27,8 +27,9 @@ public struct ReconcilerState: Sendable, Equatable {
     public var catalogAt: Date?
     /// After a failed catalog read, no read for a create before this.
     public var catalogRetryAt: Date?
-    /// The last summary logged per pool (each is logged when it changes).
-    public var lastSummary: [PoolID: String] = [:]
+    /// The hash of the last summary logged per pool (each is logged when it changes): kept as text,
+    /// 1,000 pools' summaries were 100 KB for a comparison.
+    public var lastSummary: [PoolID: Int] = [:]
     /// The last list failure, cleared by a good list.
     public var lastListError: String?
     /// When the last good list was started.
