@@ -27,6 +27,7 @@ public struct DemandObserver: Sendable {
         var lastToken: String?
         var lastRead = Date.distantPast
         var lastError: String?
+        var firstReadingApplied = false
         while !Task.isCancelled {
             let token = source.changeToken()
             let now = Date()
@@ -42,6 +43,12 @@ public struct DemandObserver: Sendable {
                     store.update(now: now) { inputs in
                         inputs.demand.lastGood = reading
                         inputs.demand.lastError = nil
+                    }
+                    if !firstReadingApplied {
+                        // The first reading gives every pool a new view in place of the one made
+                        // without demand: that start-up garbage's whole free pages go back.
+                        firstReadingApplied = true
+                        FreeHeapPages.release()
                     }
                 } catch {
                     let message = "\(error)"

@@ -18,13 +18,8 @@ public enum SnapshotBuilder {
         inputs: ScalerInputs, memory: [PoolID: PolicyMemory], now: Date, generation: Int,
         previous: ScalerSnapshot? = nil
     ) -> Output {
-        var views: [PoolID: PoolView] = [:]
-        var newMemory: [PoolID: PolicyMemory] = [:]
-        // Sized once: grown by doubling, every snapshot would leave its smaller tables behind as free space.
-        views.reserveCapacity(inputs.pools.count)
-        newMemory.reserveCapacity(inputs.pools.count)
-        // Whether every view is the previous snapshot's own object (then so is the whole table).
-        var allReused = previous?.pools.count == inputs.pools.count
+        var views = CopyOnChangeTable(previous: previous?.pools ?? [:], capacity: inputs.pools.count)
+        var newMemory = CopyOnChangeTable(previous: memory, capacity: inputs.pools.count)
         let fresh = inputs.demand.freshReading(now: now, staleAfter: inputs.staleAfterSeconds)
         var stale: SharedStaleSource?
         if case .failure(let source) = fresh { stale = SharedStaleSource(source) }
@@ -42,12 +37,11 @@ public enum SnapshotBuilder {
                 published.servable(following: inputs.followedLeader, now: now, staleAfter: inputs.staleAfterSeconds)
             {
                 // The leader's answer, so every replica gives KEDA the same one.
-                newMemory[id] = published.decision.memory
+                newMemory.set(id, published.decision.memory)
                 let view = self.view(
                     spec: spec, decision: published.decision, unavailable: nil, values: PerMetric(published.values),
                     servedFrom: published.leader, ownDecisionReason: nil, specs: specs, reusing: before)
-                allReused = allReused && view === before
-                views[id] = view
+                views.set(id, view)
                 continue
             }
             // A replica that does not call RunPod (a follower) has the pods from the leader's status.
@@ -85,27 +79,26 @@ public enum SnapshotBuilder {
                 )
                 let made = ScalingPolicy.decide(spec: spec, input: input, memory: remembered)
                 decision = made
-                newMemory[id] = made.memory
+                newMemory.set(id, made.memory)
                 values[.burst] = Double(made.burst)
                 values[.wanted] = Double(made.wanted)
                 values[.queueDepth] = Double(reading.queueDepth)
             case .failure:
                 unavailable = stale
-                if let previous = memory[id] { newMemory[id] = previous }
+                if let previous = memory[id] { newMemory.set(id, previous) }
             }
             values[.runpodHeadroom] = Double(max(0, cap - pods))
             let view = self.view(
                 spec: spec, decision: decision, unavailable: unavailable, values: values, servedFrom: nil,
                 ownDecisionReason: ownDecisionReason, specs: specs, reusing: before)
-            allReused = allReused && view === before
-            views[id] = view
+            views.set(id, view)
         }
         // An unchanged table is kept rather than replaced by an equal one: at rest a rebuild then leaves
         // nothing behind in the heap.
-        if allReused, let previous { views = previous.pools }
-        if newMemory == memory { newMemory = memory }
         return Output(
-            snapshot: ScalerSnapshot(generation: generation, pools: views, previous: previous), memory: newMemory)
+            snapshot: ScalerSnapshot(
+                generation: generation, pools: views.finish(pools: inputs.pools), previous: previous),
+            memory: newMemory.finish(pools: inputs.pools))
     }
 
     /// `previous` itself when it shows the same thing, else a new view (with `previous`'s answers if the

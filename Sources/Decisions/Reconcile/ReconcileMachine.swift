@@ -86,13 +86,13 @@ public struct ReconcileMachine: Sendable {
     public mutating func startPass(_ request: ReconcilePassRequest, now: Date) -> ReconcileStep {
         precondition(pass == nil, "a reconcile pass is already under way")
         pass = Pass(request: request)
-        // The per-pool tables sized once for every pool: grown by doubling, each would leave its smaller
-        // predecessors behind as holes in the heap (only when short: a reserve on a table that a reader
-        // still shares would copy it, even if it is large enough).
+        // The tables with an entry for every pool sized once: grown by doubling, each would leave its
+        // smaller predecessors behind as holes in the heap (only when short: a reserve on a table that a
+        // reader still shares would copy it, even if it is large enough). `lastSummary` is not one: only
+        // pools that acted or were blocked have a summary.
         let pools = request.pools.count
         if state.knownPoolGrace.capacity < pools { state.knownPoolGrace.reserveCapacity(pools) }
         if state.status.capacity < pools { state.status.reserveCapacity(pools) }
-        if state.lastSummary.capacity < pools { state.lastSummary.reserveCapacity(pools) }
         for spec in request.pools { state.knownPoolGrace[spec.id] = spec.scaling.orphanGraceSeconds }
         let stale = state.catalogAt.map { now.timeIntervalSince($0) > settings.catalogSeconds } ?? true
         guard stale && budgetAvailable(at: now) >= 2 else { return list(now: now) }
