@@ -51,26 +51,19 @@ import Testing
         #expect(before - after >= 8 * 1024, "RssAnon \(before) -> \(after) KiB")
     }
 
-    /// A structure of small blocks (a YAML tree's are mostly under 128 bytes, which glibc frees
-    /// without merging) built on the scratch thread and dropped by the caller does not stay
-    /// resident: without the trim, its arena kept 400,000 blocks of 64 bytes.
-    @Test func aDroppedStructuresArenaGoesBack() throws {
-        let before = try anonymousKiB()
-        let count = ScratchThread.run({ (0..<400_000).map { [UInt8](repeating: UInt8($0 & 0xFF), count: 16) } }) {
-            blocks in blocks.reduce(0) { $0 + $1.count }
+    /// Whole free pages go back after every pass of the first minute, then after a pass at most once a minute.
+    @Test func freePagesGoBackAfterEveryPassOfTheFirstMinuteThenOnceAMinute() {
+        let started = Date(timeIntervalSince1970: 1_800_000_000)
+        func releases(at seconds: Double, last: Double) -> Bool {
+            PodReconciler.releasesFreePages(
+                now: started.addingTimeInterval(seconds), lastReleased: started.addingTimeInterval(last),
+                startedAt: started)
         }
-        #expect(count == 6_400_000)
-        let after = try anonymousKiB()
-        // Other tests allocate meanwhile: ask that most of it went back (without the trim: +25 MiB).
-        #expect(after - before < 8 * 1024, "RssAnon \(before) -> \(after) KiB")
-    }
-
-    /// After the first pass, whole free pages go back after a pass at most once a minute.
-    @Test func freePagesGoBackAfterAPassAtMostOnceAMinute() {
-        let released = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(!PodReconciler.releasesFreePages(now: released, lastReleased: released))
-        #expect(!PodReconciler.releasesFreePages(now: released.addingTimeInterval(59), lastReleased: released))
-        #expect(PodReconciler.releasesFreePages(now: released.addingTimeInterval(60), lastReleased: released))
+        #expect(releases(at: 5, last: 4.9), "start-up: after every pass")
+        #expect(releases(at: 59, last: 58))
+        #expect(!releases(at: 61, last: 59), "then not within a minute of the last")
+        #expect(!releases(at: 118, last: 59))
+        #expect(releases(at: 119, last: 59))
     }
 
     private func anonymousKiB() throws -> Int {

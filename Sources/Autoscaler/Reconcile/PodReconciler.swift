@@ -97,18 +97,22 @@ public final class PodReconciler: Sendable {
                 }
             }
             group.addTask { [self] in
-                var lastDesired = desiredCounts()
-                await pass(desired: lastDesired)
+                let first = desiredCounts()
+                // The last pass's desired counts as a hash: the table itself is 82 KB at 1,000 pools, held
+                // between passes for one comparison (a collision only puts a pass off to the interval).
+                var lastDesired = first.hashValue
+                let startedAt = now()
+                await pass(desired: first)
                 var releasedAt = now()
                 FreeHeapPages.release()
                 for await _ in wakes {
                     if Task.isCancelled { break }
                     let current = desiredCounts()
                     // Snapshot ticks without a change in desired do not need a pass.
-                    if current == lastDesired, !intervalElapsed() { continue }
-                    lastDesired = current
+                    if current.hashValue == lastDesired, !intervalElapsed() { continue }
+                    lastDesired = current.hashValue
                     await pass(desired: current)
-                    if Self.releasesFreePages(now: now(), lastReleased: releasedAt) {
+                    if Self.releasesFreePages(now: now(), lastReleased: releasedAt, startedAt: startedAt) {
                         releasedAt = now()
                         FreeHeapPages.release()
                     }
@@ -119,12 +123,13 @@ public final class PodReconciler: Sendable {
         }
     }
 
-    /// Whole free heap pages go back to the system after the first pass (start-up's garbage: the
-    /// config's reading, the first snapshots) and then after a pass at most every
-    /// `freePagesSeconds`: a pass over 1,000 pools builds and drops a megabyte of tables, which the
-    /// passes in between reuse rather than fault in again.
-    static func releasesFreePages(now: Date, lastReleased: Date) -> Bool {
-        now.timeIntervalSince(lastReleased) >= freePagesSeconds
+    /// Whole free heap pages go back to the system after every pass of the first `freePagesSeconds`
+    /// (start-up's garbage: the config's reading, the first snapshots, a pass before demand is known
+    /// and one after) and then after a pass at most every `freePagesSeconds`: a pass over 1,000 pools
+    /// builds and drops a megabyte of tables, which the passes in between reuse rather than fault in
+    /// again.
+    static func releasesFreePages(now: Date, lastReleased: Date, startedAt: Date) -> Bool {
+        now.timeIntervalSince(startedAt) < freePagesSeconds || now.timeIntervalSince(lastReleased) >= freePagesSeconds
     }
 
     static let freePagesSeconds: Double = 60
