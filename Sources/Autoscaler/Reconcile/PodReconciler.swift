@@ -108,9 +108,10 @@ public final class PodReconciler: Sendable {
                 for await _ in wakes {
                     if Task.isCancelled { break }
                     let current = desiredCounts()
+                    let currentHash = current.hashValue
                     // Snapshot ticks without a change in desired do not need a pass.
-                    if current.hashValue == lastDesired, !intervalElapsed() { continue }
-                    lastDesired = current.hashValue
+                    if currentHash == lastDesired, !intervalElapsed() { continue }
+                    lastDesired = currentHash
                     await pass(desired: current)
                     if Self.releasesFreePages(now: now(), lastReleased: releasedAt, startedAt: startedAt) {
                         releasedAt = now()
