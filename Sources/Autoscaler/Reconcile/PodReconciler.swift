@@ -101,7 +101,6 @@ public final class PodReconciler: Sendable {
                 // The last pass's desired counts as a hash: the table itself is 82 KB at 1,000 pools, held
                 // between passes for one comparison (a collision only puts a pass off to the interval).
                 var lastDesired = first.hashValue
-                let startedAt = now()
                 await pass(desired: first)
                 var releasedAt = now()
                 FreeHeapPages.release()
@@ -113,7 +112,7 @@ public final class PodReconciler: Sendable {
                     if currentHash == lastDesired, !intervalElapsed() { continue }
                     lastDesired = currentHash
                     await pass(desired: current)
-                    if Self.releasesFreePages(now: now(), lastReleased: releasedAt, startedAt: startedAt) {
+                    if Self.releasesFreePages(now: now(), lastReleased: releasedAt) {
                         releasedAt = now()
                         FreeHeapPages.release()
                     }
@@ -124,13 +123,13 @@ public final class PodReconciler: Sendable {
         }
     }
 
-    /// Whole free heap pages go back to the system after every pass of the first `freePagesSeconds`
-    /// (start-up's garbage: the config's reading, the first snapshots, a pass before demand is known
-    /// and one after) and then after a pass at most every `freePagesSeconds`: a pass over 1,000 pools
-    /// builds and drops a megabyte of tables, which the passes in between reuse rather than fault in
-    /// again.
-    static func releasesFreePages(now: Date, lastReleased: Date, startedAt: Date) -> Bool {
-        now.timeIntervalSince(startedAt) < freePagesSeconds || now.timeIntervalSince(lastReleased) >= freePagesSeconds
+    /// Whole free heap pages go back to the system after the first pass (start-up's garbage: the
+    /// config's reading, the first snapshots and pass) and then after a pass at most every
+    /// `freePagesSeconds`: a pass over 1,000 pools builds and drops a megabyte of tables, which the
+    /// passes in between reuse rather than fault in again (returned after every pass, they cost
+    /// about a millisecond a pass at 1,000 pods).
+    static func releasesFreePages(now: Date, lastReleased: Date) -> Bool {
+        now.timeIntervalSince(lastReleased) >= freePagesSeconds
     }
 
     static let freePagesSeconds: Double = 60
