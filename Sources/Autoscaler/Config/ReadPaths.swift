@@ -7,33 +7,40 @@ struct ReadPaths {
     private var read: Set<Int> = []
     private var ancestors: Set<Int> = []
 
+    /// One pass over the path: the running hash, copied at each `.` or `[`, is its prefix's key.
     mutating func insert(_ path: String) {
-        let bytes = path.utf8
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
-            let byte = bytes[index]
+        var hasher = Hasher()
+        var count = 0
+        for byte in path.utf8 {
             if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "[") {
-                ancestors.insert(Self.key(bytes[..<index]))
+                ancestors.insert(Self.finish(hasher, count: count))
             }
-            index = bytes.index(after: index)
+            hasher.combine(byte)
+            count += 1
         }
-        read.insert(Self.key(bytes[...]))
+        read.insert(Self.finish(hasher, count: count))
     }
 
     /// Whether `path` itself was read.
     func contains(_ path: String) -> Bool {
-        read.contains(Self.key(path.utf8[...]))
+        read.contains(Self.key(path))
     }
 
     /// Whether some read path lies below `path`.
     func leadsBelow(_ path: String) -> Bool {
-        ancestors.contains(Self.key(path.utf8[...]))
+        ancestors.contains(Self.key(path))
     }
 
-    private static func key(_ bytes: Substring.UTF8View) -> Int {
+    private static func key(_ path: String) -> Int {
         var hasher = Hasher()
-        for byte in bytes { hasher.combine(byte) }
-        hasher.combine(bytes.count)
+        for byte in path.utf8 { hasher.combine(byte) }
+        return finish(hasher, count: path.utf8.count)
+    }
+
+    /// The key of the bytes `hasher` has combined, `count` of them.
+    private static func finish(_ hasher: Hasher, count: Int) -> Int {
+        var hasher = hasher
+        hasher.combine(count)
         return hasher.finalize()
     }
 }

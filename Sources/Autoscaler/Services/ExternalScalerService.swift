@@ -43,7 +43,7 @@ public struct ExternalScalerService: Sendable {
     func getMetricSpec(_ request: [UInt8]) -> Result<[UInt8], GRPCStatus> {
         let snapshot = store.snapshot
         return metricSpecAnswers.answer(request, generation: snapshot.generation) {
-            lookUp(request, in: snapshot).map { view, metadata in specBytes(view, metadata) }
+            lookUp(request, in: snapshot).map { view, metadata in Array(specBytes(view, metadata)) }
         }
     }
 
@@ -79,7 +79,7 @@ public struct ExternalScalerService: Sendable {
         }
         follow(stream) { snapshot in
             resolve(parsed.0, parsed.1, in: snapshot).flatMap { view, _ in
-                view.answers.isActive
+                view.answers.isActive.map { $0[...] }
             }
         }
     }
@@ -99,7 +99,7 @@ public struct ExternalScalerService: Sendable {
     /// Sends `answer(snapshot)` for the current snapshot and every later one
     /// whose bytes differ from the last sent; an error finishes the stream.
     private func follow(
-        _ stream: ServerStream, answer: @escaping @Sendable (ScalerSnapshot) -> Result<[UInt8], GRPCStatus>
+        _ stream: ServerStream, answer: @escaping @Sendable (ScalerSnapshot) -> Result<ArraySlice<UInt8>, GRPCStatus>
     ) {
         let last = Mutex<(generation: Int, bytes: [UInt8]?)>((-1, nil))
         let evaluate: @Sendable (ScalerSnapshot) -> Void = { snapshot in
@@ -109,9 +109,11 @@ public struct ExternalScalerService: Sendable {
                 last.generation = snapshot.generation
                 switch answer(snapshot) {
                 case .success(let bytes):
-                    if bytes != last.bytes {
-                        last.bytes = bytes
-                        stream.send(bytes)
+                    // Compared before copied: a stream sees a new snapshot every second, a new answer seldom.
+                    if !(last.bytes?.elementsEqual(bytes) ?? false) {
+                        let message = Array(bytes)
+                        last.bytes = message
+                        stream.send(message)
                     }
                 case .failure(let status):
                     stream.finish(status)
@@ -125,11 +127,11 @@ public struct ExternalScalerService: Sendable {
 
     // MARK: Request parsing
 
-    private func specBytes(_ view: PoolView, _ metadata: ScalerMetadata) -> [UInt8] {
+    private func specBytes(_ view: PoolView, _ metadata: ScalerMetadata) -> ArraySlice<UInt8> {
         if let target = metadata.targetValue {
-            return SnapshotBuilder.encodeSpec(name: view.metricName(metadata.metric), target: target)
+            return SnapshotBuilder.encodeSpec(name: view.metricName(metadata.metric), target: target)[...]
         }
-        return Array(view.answers.specs[metadata.metric])
+        return view.answers.specs[metadata.metric]
     }
 
     private func parse(_ request: [UInt8]) -> Result<(Externalscaler_ScaledObjectRef, ScalerMetadata), GRPCStatus> {

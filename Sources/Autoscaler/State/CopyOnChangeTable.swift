@@ -25,8 +25,8 @@ struct CopyOnChangeTable<Value> {
         if copy == nil {
             if let before = previous[id], isSame(before, value) { return }
             // The first difference: the entries set so far are the previous table's own.
-            var table = [PoolID: Value](minimumCapacity: max(capacity, previous.count))
-            for (id, value) in previous { table[id] = value }
+            var table = previous
+            table.reserveCapacity(capacity)
             copy = table
         }
         copy?[id] = value
