@@ -150,6 +150,7 @@ def test_quick_bench_runs_end_to_end_and_writes_every_field(tools, tmp_path):
             assert report["memory"][server][state]["rss_kib"] > 0
             assert report["memory"][server][state]["rss_anon_kib"] > 0
             assert report["memory"][server][state]["private_dirty_kib"] > 0
+            assert report["memory"][server][state]["rss_peak_kib"] >= report["memory"][server][state]["rss_kib"]
     for server in ("project", "cpp"):
         assert report["cold_start"][server]["median_ms"] > 0
     streams = report["streams"]

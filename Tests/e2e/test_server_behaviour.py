@@ -10,7 +10,7 @@ import time
 import grpc
 import pytest
 
-from support import StreamReader, metric_value, ref, rpc_error, wait_for, wait_metric
+from support import StreamReader, http_get, metric_value, ref, rpc_error, wait_for, wait_metric
 
 GARBAGE = [b"\xff\xff\xff", b"\x0a\x05ab"]  # truncated varint tag; truncated length-delimited field
 
@@ -98,6 +98,29 @@ def test_request_over_max_message_bytes_is_resource_exhausted(es, shared):
     # Just under the limit is fine, and unknown metadata keys are ignored.
     assert stub.IsActive(ref(es, padding="x" * 60_000), timeout=5).result is True
     assert_still_serving(es, stub)
+
+
+def resident_kib(pid: int) -> tuple[int, int]:
+    """VmRSS and VmHWM (the peak)."""
+    with open(f"/proc/{pid}/status") as status:
+        fields = dict(line.split(":", 1) for line in status if line.startswith(("VmRSS:", "VmHWM:")))
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def test_start_up_pages_go_back_and_serving_goes_on(es, scaler_factory):
+    """Once start-up is over (gRPC serving, HTTP bound, the first pass and demand reading done), serve drops
+    the file pages only start-up used (code and read-only data; never a written page): the resident set falls
+    well below its start-up peak, and calls go on (what they use comes back from the page cache)."""
+    s = scaler_factory(queue_depth=95, extra_args=["--log-level", "debug"])
+    stub = s.stub(es)
+    wait_metric(es, stub, ref(es), 6)
+    wait_for(lambda: "start-up memory given back" in s.stderr_text(), 10)
+    rss, peak = resident_kib(s.proc.pid)
+    assert rss < 0.8 * peak, (rss, peak)
+    for _ in range(50):
+        assert_still_serving(es, stub)
+    status, text = http_get(f"http://{s.http_address()}/metrics")
+    assert status == 200 and "runpod_autoscaler" in text
 
 
 def test_sigterm_when_idle_exits_zero(es, scaler_factory):

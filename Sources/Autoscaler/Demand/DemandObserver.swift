@@ -10,11 +10,16 @@ public struct DemandObserver: Sendable {
     /// How often the change token is looked at.
     public let watchInterval: Duration
     public let logger: Logger
+    /// Runs once when the first reading is done, whether it worked or not: by default whole free
+    /// heap pages go back (the first reading replaces every pool's view made without demand).
+    public let afterFirstReading: @Sendable () -> Void
 
     public init(
         source: any DemandSource, store: ScalerStateStore, pollSeconds: Double,
-        watchInterval: Duration = .milliseconds(200), logger: Logger
+        watchInterval: Duration = .milliseconds(200), logger: Logger,
+        afterFirstReading: (@Sendable () -> Void)? = nil
     ) {
+        self.afterFirstReading = afterFirstReading ?? { FreeHeapPages.release() }
         self.source = source
         self.store = store
         self.pollSeconds = pollSeconds
@@ -27,7 +32,7 @@ public struct DemandObserver: Sendable {
         var lastToken: String?
         var lastRead = Date.distantPast
         var lastError: String?
-        var firstReadingApplied = false
+        var firstReadingDone = false
         while !Task.isCancelled {
             let token = source.changeToken()
             let now = Date()
@@ -44,12 +49,6 @@ public struct DemandObserver: Sendable {
                         inputs.demand.lastGood = reading
                         inputs.demand.lastError = nil
                     }
-                    if !firstReadingApplied {
-                        // The first reading gives every pool a new view in place of the one made
-                        // without demand: that start-up garbage's whole free pages go back.
-                        firstReadingApplied = true
-                        FreeHeapPages.release()
-                    }
                 } catch {
                     let message = "\(error)"
                     if message != lastError {
@@ -58,6 +57,10 @@ public struct DemandObserver: Sendable {
                     }
                     lastError = message
                     store.update(now: now) { $0.demand.lastError = message }
+                }
+                if !firstReadingDone {
+                    firstReadingDone = true
+                    afterFirstReading()
                 }
             }
             try? await Task.sleep(for: watchInterval)

@@ -14,11 +14,15 @@ public final class HTTPEndpoints: Service, Sendable {
     /// Refreshes gauges that are sampled rather than pushed, before a scrape.
     public let beforeScrape: @Sendable () -> Void
     public let logger: Logger
+    /// Runs once the listener is bound.
+    public let onListening: @Sendable () -> Void
 
     public init(
         address: String, metrics: AutoscalerMetrics, readinessProblems: @escaping @Sendable () -> [String],
-        beforeScrape: @escaping @Sendable () -> Void = {}, logger: Logger
+        beforeScrape: @escaping @Sendable () -> Void = {}, logger: Logger,
+        onListening: @escaping @Sendable () -> Void = {}
     ) {
+        self.onListening = onListening
         self.address = address
         self.metrics = metrics
         self.readinessProblems = readinessProblems
@@ -49,12 +53,13 @@ public final class HTTPEndpoints: Service, Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         let (host, port) = try Self.split(address)
-        let logger = self.logger
+        let (logger, onListening) = (self.logger, self.onListening)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "runpod-autoscaler"),
             onServerRunning: { channel in
                 logger.info("http listening", metadata: ["address": "\(host):\(channel.localAddress?.port ?? port)"])
+                onListening()
             },
             logger: logger
         )

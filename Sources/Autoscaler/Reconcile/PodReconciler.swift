@@ -35,6 +35,9 @@ public final class PodReconciler: Sendable {
         public var attachPublicKey: String?
         /// Attach: RUNNING pods whose tunnel failed; they are replaced like failed pods.
         public var tunnelFailed: @Sendable () -> Set<String> = { [] }
+        /// Runs once after the first pass: by default whole free heap pages go back (start-up's
+        /// garbage); the `serve` job reports a start-up milestone instead (`StartupSettling`).
+        public var afterFirstPass: @Sendable () -> Void = { FreeHeapPages.release() }
 
         public init(naming: PodNaming) {
             self.naming = naming
@@ -103,7 +106,7 @@ public final class PodReconciler: Sendable {
                 var lastDesired = first.hashValue
                 await pass(desired: first)
                 var releasedAt = now()
-                FreeHeapPages.release()
+                settings.afterFirstPass()
                 for await _ in wakes {
                     if Task.isCancelled { break }
                     let current = desiredCounts()

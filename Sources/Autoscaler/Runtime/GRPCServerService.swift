@@ -13,6 +13,8 @@ struct GRPCServerService: Service {
     let tls: (enabled: Bool, mutual: Bool)
     let grace: Double
     let logger: Logger
+    /// Runs once the server is bound and SERVING.
+    var onServing: @Sendable () -> Void = {}
 
     func run() async throws {
         let port = try server.start()
@@ -23,6 +25,7 @@ struct GRPCServerService: Service {
                 "address": "\(ListenAddress.host(of: address)):\(port)", "tls": "\(tls.enabled)",
                 "mtls": "\(tls.mutual)",
             ])
+        onServing()
         // Returns at once when the stop came while starting.
         try? await gracefulShutdown()
         logger.info("shutting down", metadata: ["graceSeconds": "\(grace)"])

@@ -44,9 +44,10 @@ extension ScalerRuntime {
 
     func makeReconciler(
         _ runpod: RunPodConnection, kube: KubeClient?, elector: LeaderElector?, finalizer: PoolFinalizer?,
-        attach: AttachController?
+        attach: AttachController?, afterFirstPass: @escaping @Sendable () -> Void
     ) -> PodReconciler {
         var settings = PodReconciler.Settings(naming: PodNaming(prefix: config.runpod.podNamePrefix))
+        settings.afterFirstPass = afterFirstPass
         settings.interval = .milliseconds(Int64(config.runpod.reconcileSeconds * 1000))
         settings.dryRun = config.dryRun
         settings.requestsPerMinute = config.runpod.requestsPerMinute
@@ -105,7 +106,7 @@ extension ScalerRuntime {
         }
     }
 
-    func makeEndpoints(_ reconciler: PodReconciler) -> HTTPEndpoints {
+    func makeEndpoints(_ reconciler: PodReconciler, onListening: @escaping @Sendable () -> Void) -> HTTPEndpoints {
         let (health, store, metrics) = (self.health, self.store, self.metrics)
         return HTTPEndpoints(
             address: config.http.listen, metrics: metrics,
@@ -120,7 +121,7 @@ extension ScalerRuntime {
                 return problems
             },
             beforeScrape: { metrics.recordSnapshot(store.snapshot, inputs: store.inputs) },
-            logger: logger)
+            logger: logger, onListening: onListening)
     }
 
     static func makeDemandSource(_ config: AutoscalerConfig) throws -> any DemandSource {

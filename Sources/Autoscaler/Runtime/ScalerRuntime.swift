@@ -77,10 +77,14 @@ public final class ScalerRuntime: Sendable {
             kube?.shutdown()
             runpod.shutdown()
         }
+        let settling = StartupSettling(
+            waitingFor: [.grpcServing, .httpListening, .firstReconcilePass, .firstDemandReading])
         let elector = kube.map { makeElector($0) }
         let finalizer = kube.flatMap { kube in elector.map { makeFinalizer(kube, elector: $0) } }
         let attach = try makeAttach(kube: kube, elector: elector)
-        let reconciler = makeReconciler(runpod, kube: kube, elector: elector, finalizer: finalizer, attach: attach)
+        let reconciler = makeReconciler(
+            runpod, kube: kube, elector: elector, finalizer: finalizer, attach: attach,
+            afterFirstPass: { settling.reached(.firstReconcilePass) })
         attach?.readPods(from: { reconciler.status })
         metrics.setLeader(elector == nil)
 
@@ -98,9 +102,12 @@ public final class ScalerRuntime: Sendable {
                 BackgroundLoop(description: "KubernetesObserver") { await self.makeClusterObserver(kube).run() })
         }
         let observer = DemandObserver(
-            source: demandSource, store: store, pollSeconds: config.demand.pollSeconds, logger: logger)
+            source: demandSource, store: store, pollSeconds: config.demand.pollSeconds, logger: logger,
+            afterFirstReading: { settling.reached(.firstDemandReading) })
         services.append(BackgroundLoop(description: "DemandObserver") { await observer.run() })
         services.append(BackgroundLoop(description: "StoreTicker") { [store] in await Self.tick(store) })
+        let release = StartupMemoryRelease(settling: settling, logger: logger)
+        services.append(BackgroundLoop(description: "StartupMemoryRelease") { await release.run() })
         services.append(BackgroundLoop(description: "PodReconciler") { await reconciler.run() })
         if let attach { services.append(BackgroundLoop(description: "AttachController") { await attach.run() }) }
         if let kube, let elector {
@@ -113,12 +120,13 @@ public final class ScalerRuntime: Sendable {
         if let finalizer {
             services.append(BackgroundLoop(description: "PoolFinalizer") { await finalizer.run(every: .seconds(1)) })
         }
-        services.append(makeEndpoints(reconciler))
+        services.append(makeEndpoints(reconciler, onListening: { settling.reached(.httpListening) }))
         services.append(
             GRPCServerService(
                 server: server, health: health, address: config.grpc.listen,
                 tls: (config.grpc.tlsEnabled, !config.grpc.clientCAFile.isEmpty),
-                grace: config.grpc.shutdownGraceSeconds, logger: logger))
+                grace: config.grpc.shutdownGraceSeconds, logger: logger,
+                onServing: { settling.reached(.grpcServing) }))
 
         let group = makeGroup(services)
         let stopEarly = phase.withLock { phase -> Bool in
