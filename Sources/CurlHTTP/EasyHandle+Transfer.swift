@@ -24,6 +24,9 @@ extension EasyHandle {
         try set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds, "CURLOPT_CONNECTTIMEOUT_MS")
         try set(CURLOPT_TIMEOUT_MS, (request.timeout ?? configuration.timeout).curlMilliseconds, "CURLOPT_TIMEOUT_MS")
         try set(CURLOPT_USERAGENT, configuration.userAgent, "CURLOPT_USERAGENT")
+        // 64 KiB reads instead of libcurl's 16 KiB: a megabyte pod list in a quarter of the reads and
+        // wake-ups. Below glibc's mmap threshold, so the buffer is reused, not mapped per transfer.
+        try set(CURLOPT_BUFFERSIZE, 64 << 10, "CURLOPT_BUFFERSIZE")
         // The defaults already verify, stated here so no later edit can quietly turn verification off.
         try set(CURLOPT_SSL_VERIFYPEER, 1, "CURLOPT_SSL_VERIFYPEER")
         try set(CURLOPT_SSL_VERIFYHOST, 2, "CURLOPT_SSL_VERIFYHOST")

@@ -25,18 +25,21 @@ struct JSONByteReader {
     }
 
     /// The next byte after whitespace, not consumed; nil at the end.
+    @inline(__always)
     mutating func peek() -> UInt8? {
         skipWhitespace()
         return index < bytes.count ? bytes[index] : nil
     }
 
     /// Consumes `byte` (after whitespace), or throws.
+    @inline(__always)
     mutating func expect(_ byte: UInt8) throws(Unsure) {
         guard peek() == byte else { throw Unsure() }
         index += 1
     }
 
     /// Consumes `byte` (after whitespace) if it comes next.
+    @inline(__always)
     mutating func skip(_ byte: UInt8) -> Bool {
         guard peek() == byte else { return false }
         index += 1
@@ -49,6 +52,7 @@ struct JSONByteReader {
     }
 
     /// Consumes `null` if it comes next.
+    @inline(__always)
     mutating func skipNull() -> Bool {
         guard peek() == UInt8(ascii: "n"), index + 4 <= bytes.count, bytes[index + 1] == UInt8(ascii: "u"),
             bytes[index + 2] == UInt8(ascii: "l"), bytes[index + 3] == UInt8(ascii: "l")
@@ -124,31 +128,67 @@ struct JSONByteReader {
     }
 
     /// Whether a string comes next.
+    @inline(__always)
     mutating func atString() -> Bool { peek() == UInt8(ascii: "\"") }
 
     /// Whether a number comes next.
+    @inline(__always)
     mutating func atNumber() -> Bool {
         guard let byte = peek() else { return false }
         return byte == UInt8(ascii: "-") || Self.isDigit(byte)
     }
 
     /// Whether an object comes next.
+    @inline(__always)
     mutating func atObject() -> Bool { peek() == UInt8(ascii: "{") }
 
-    /// Reads any value to its end, checking it.
+    /// Reads any value to its end, checking it; `depth`: the containers around it. Without recursion or a
+    /// closure per container: which open containers are objects is one bit each of a word.
     mutating func skipValue(depth: Int = 0) throws(Unsure) {
-        guard depth < Self.maximumDepth, let byte = peek() else { throw Unsure() }
-        switch byte {
-        case UInt8(ascii: "{"):
-            try readObject { (reader, _) throws(Unsure) in try reader.skipValue(depth: depth + 1) }
-        case UInt8(ascii: "["):
-            try readArray { (reader) throws(Unsure) in try reader.skipValue(depth: depth + 1) }
-        case UInt8(ascii: "\""):
-            _ = try readPlainStringBytes() ?? UnsafeBufferPointer(start: nil, count: 0)
-        case UInt8(ascii: "t"): try skipWord("true")
-        case UInt8(ascii: "f"): try skipWord("false")
-        case UInt8(ascii: "n"): try skipWord("null")
-        default: _ = try readNumber()
+        var objects: UInt64 = 0
+        var open = 0
+        while true {
+            // A value starts here.
+            guard depth + open < Self.maximumDepth, let byte = peek() else { throw Unsure() }
+            var opened = false
+            switch byte {
+            case UInt8(ascii: "{"):
+                index += 1
+                if !skip(UInt8(ascii: "}")) {
+                    open += 1
+                    objects |= 1 << UInt64(open)
+                    _ = try readKey()
+                    try expect(UInt8(ascii: ":"))
+                    opened = true
+                }
+            case UInt8(ascii: "["):
+                index += 1
+                if !skip(UInt8(ascii: "]")) {
+                    open += 1
+                    objects &= ~(1 << UInt64(open))
+                    opened = true
+                }
+            case UInt8(ascii: "\""): _ = try readPlainStringBytes()
+            case UInt8(ascii: "t"): try skipWord("true")
+            case UInt8(ascii: "f"): try skipWord("false")
+            case UInt8(ascii: "n"): try skipWord("null")
+            default: _ = try readNumber()
+            }
+            if opened { continue }
+            // A value ended: close what ends with it, up to the next member or element.
+            while true {
+                if open == 0 { return }
+                let inObject = objects & (1 << UInt64(open)) != 0
+                if skip(UInt8(ascii: ",")) {
+                    if inObject {
+                        _ = try readKey()
+                        try expect(UInt8(ascii: ":"))
+                    }
+                    break
+                }
+                try expect(inObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+                open -= 1
+            }
         }
     }
 
@@ -158,6 +198,7 @@ struct JSONByteReader {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
+    @inline(__always)
     private mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
@@ -242,24 +283,25 @@ struct JSONByteReader {
     ) {
         try expect(UInt8(ascii: "\""))
         let start = index
-        // Most strings are short plain ASCII: find the closing quote with memchr, then one pass for anything
-        // that needs the careful loop below (an escape, a control character, a byte past ASCII).
-        if let base = bytes.baseAddress, start < bytes.count,
-            let quote = memchr(base + start, Int32(UInt8(ascii: "\"")), bytes.count - start)
-        {
-            let end = start + UnsafeRawPointer(base + start).distance(to: UnsafeRawPointer(quote))
-            var simple = true
-            for position in start..<end {
-                let byte = base[position]
-                if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") {
-                    simple = false
-                    break
-                }
+        // Most strings are plain ASCII: one pass to the closing quote, eight bytes at a time while none of them
+        // needs a look, leaving anything else (an escape, a control character, a byte past ASCII) to the
+        // careful loop below.
+        var position = start
+        if let base = bytes.baseAddress {
+            while position + 8 <= bytes.count,
+                !Self.needsLook(UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            {
+                position += 8
             }
-            if simple {
-                index = end + 1
-                return (UnsafeBufferPointer(rebasing: bytes[start..<end]), true, true)
+        }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                index = position + 1
+                return (UnsafeBufferPointer(rebasing: bytes[start..<position]), true, true)
             }
+            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") { break }
+            position += 1
         }
         var plain = true
         var ascii = true
@@ -290,6 +332,21 @@ struct JSONByteReader {
             index += 1
         }
         throw Unsure()
+    }
+
+    /// Whether any of the eight bytes of `word` is a quote, a backslash, a control character or past ASCII
+    /// (the classic word-at-a-time tests: `(x - 0x01…) & ~x & 0x80…` is non-zero exactly when a byte of x is 0,
+    /// and with 0x20… in place of 0x01… when a byte is below 0x20).
+    @inline(__always)
+    private static func needsLook(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+        let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+        let quote = (quotes &- ones) & ~quotes
+        let backslash = (backslashes &- ones) & ~backslashes
+        let control = (word &- ones &* 0x20) & ~word
+        return (quote | backslash | control | word) & highs != 0
     }
 
     /// The four hex digits at `position` as a UTF-16 unit.

@@ -154,6 +154,28 @@ struct PodJSONFastPathTests {
         #expect(answered > documents / 10, "the fast path answered \(answered) of \(documents)")
     }
 
+    /// Strings are scanned eight bytes at a time: an escape, a control character, a byte past ASCII and the
+    /// closing quote at every offset of strings up to 20 bytes, in a field read (`name`) and in one skipped
+    /// (`extra`), give JSONDecoder's pods (or a fallback to it); every plain one takes the fast path.
+    @Test func everyOffsetOfEveryKindOfByte() {
+        let kinds = ["", #"\n"#, #"\u00e9"#, #"\""#, "é", "\u{01}", "\u{7f}"]
+        var plainAnswered = 0
+        for length in 0...20 {
+            for offset in 0...length {
+                for kind in kinds {
+                    let text =
+                        String(repeating: "a", count: offset) + kind
+                        + String(repeating: "b", count: length - offset)
+                    let pod = #"{"id":"p1","extra":"\#(text)","name":"\#(text)","tail":["\#(text)",{"k":"\#(text)"}]}"#
+                    let answer = compare(#"{"pods":[\#(pod)]}"#)
+                    if kind.isEmpty, answer != nil { plainAnswered += 1 }
+                    if kind == "\u{01}" { #expect(answer == nil, "a raw control character is not JSON") }
+                }
+            }
+        }
+        #expect(plainAnswered == (0...20).map { $0 + 1 }.reduce(0, +))
+    }
+
     private func randomPod(using generator: inout SplitMix64) -> String {
         let strings = [
             #""plain""#, #""""#, #""caf\u00e9""#, #""é ü""#, #""a\"b\\c\/d\n""#, "null", "7", "true", "[]", "{}",
