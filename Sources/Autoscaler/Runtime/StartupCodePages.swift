@@ -9,7 +9,8 @@
 /// of the process's resident memory at that point is file pages that nothing will touch again.
 /// The pages stay in the page cache (the kernel reclaims them when memory is short) and the ones
 /// still used come back with the next touch, as after reclaim: what stays resident is the
-/// working set. Written (anonymous) pages are never dropped: only mappings without any are.
+/// working set. Written (anonymous) pages are never dropped: only mappings without any are, and of
+/// those only the read-only segments of the executable and its libraries.
 enum StartupCodePages {
     /// - Returns: the resident KiB of the mappings dropped; 0 where `/proc/self/smaps` is not readable.
     @discardableResult
@@ -17,10 +18,16 @@ enum StartupCodePages {
         #if os(Linux)
             let mappings = withContents(ofProcFile: "/proc/self/smaps") { CleanFileMapping.parse(smaps: $0) } ?? []
             var dropped = 0
-            for mapping in mappings {
-                let start = UnsafeMutableRawPointer(bitPattern: mapping.start)
-                if madvise(start, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 {
-                    dropped += mapping.residentKiB
+            var counted = Set<UInt>()
+            // Only the parts of clean mappings that are loaded objects' read-only segments, dropped while the
+            // loader's lock holds them loaded: any other mapping may be unmapped after smaps was read and its
+            // addresses reused for memory of value (dropping that would zero it).
+            LoadedCodeSegments.forEach { start, end in
+                for mapping in mappings where mapping.start < end && start < mapping.end {
+                    let (low, high) = (max(start, mapping.start), min(end, mapping.end))
+                    guard madvise(UnsafeMutableRawPointer(bitPattern: low), Int(high - low), MADV_DONTNEED) == 0
+                    else { continue }
+                    if counted.insert(mapping.start).inserted { dropped += mapping.residentKiB }
                 }
             }
             return dropped
