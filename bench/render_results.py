@@ -40,10 +40,12 @@ def render(report: dict) -> str:
     out += ["", "| memory (MiB) | project | C++ | ratio |", "| --- | ---: | ---: | ---: |"]
     for state, label in (("idle", "idle"), ("under_load", "under 8×64")):
         for field, name in (("rss_kib", "RSS"), ("rss_anon_kib", "private (RssAnon)"),
-                            ("private_dirty_kib", "Private_Dirty")):
+                            ("private_dirty_kib", "Private_Dirty"), ("rss_peak_kib", "peak RSS (VmHWM)")):
+            if field not in report["memory"]["project"][state]:
+                continue  # results from before the peak was recorded
             p = report["memory"]["project"][state].get(field, 0) / 1024
             c = report["memory"]["cpp"][state].get(field, 0) / 1024
-            out.append(f"| {label} {name} | {p:.1f} | {c:.1f} | {fmt(report['memory_ratios'][state][field])} |")
+            out.append(f"| {label} {name} | {p:.1f} | {c:.1f} | {fmt(report['memory_ratios'][state].get(field))} |")
     s, cold, pools = report["streams"], report["cold_start"], report["pools_1000_vs_1"]
     out += ["", "| extra | figure |", "| --- | --- |",
             f"| cold start to SERVING (median of {len(cold['project']['runs_ms'])}) | project "
