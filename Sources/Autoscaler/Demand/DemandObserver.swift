@@ -10,21 +10,21 @@ public struct DemandObserver: Sendable {
     /// How often the change token is looked at.
     public let watchInterval: Duration
     public let logger: Logger
-    /// Runs once when the first reading is done, whether it worked or not: by default whole free
-    /// heap pages go back (the first reading replaces every pool's view made without demand).
+    /// Runs once when the first reading is done, whether it worked or not (`serve` counts it as a
+    /// start-up milestone, `StartupSettling`).
     public let afterFirstReading: @Sendable () -> Void
 
     public init(
         source: any DemandSource, store: ScalerStateStore, pollSeconds: Double,
         watchInterval: Duration = .milliseconds(200), logger: Logger,
-        afterFirstReading: (@Sendable () -> Void)? = nil
+        afterFirstReading: @escaping @Sendable () -> Void = {}
     ) {
-        self.afterFirstReading = afterFirstReading ?? { FreeHeapPages.release() }
         self.source = source
         self.store = store
         self.pollSeconds = pollSeconds
         self.watchInterval = watchInterval
         self.logger = logger
+        self.afterFirstReading = afterFirstReading
     }
 
     /// Runs until the task is cancelled.

@@ -22,12 +22,12 @@ public final class HTTPEndpoints: Service, Sendable {
         beforeScrape: @escaping @Sendable () -> Void = {}, logger: Logger,
         onListening: @escaping @Sendable () -> Void = {}
     ) {
-        self.onListening = onListening
         self.address = address
         self.metrics = metrics
         self.readinessProblems = readinessProblems
         self.beforeScrape = beforeScrape
         self.logger = logger
+        self.onListening = onListening
     }
 
     /// Serves until `stop()`; `onBound` gets the bound port.

@@ -35,9 +35,9 @@ public final class PodReconciler: Sendable {
         public var attachPublicKey: String?
         /// Attach: RUNNING pods whose tunnel failed; they are replaced like failed pods.
         public var tunnelFailed: @Sendable () -> Set<String> = { [] }
-        /// Runs once after the first pass: by default whole free heap pages go back (start-up's
-        /// garbage); the `serve` job reports a start-up milestone instead (`StartupSettling`).
-        public var afterFirstPass: @Sendable () -> Void = { FreeHeapPages.release() }
+        /// Runs once after the first pass (`serve` counts it as a start-up milestone, `StartupSettling`,
+        /// after which start-up's memory is given back).
+        public var afterFirstPass: @Sendable () -> Void = {}
 
         public init(naming: PodNaming) {
             self.naming = naming
@@ -126,9 +126,8 @@ public final class PodReconciler: Sendable {
         }
     }
 
-    /// Whole free heap pages go back to the system after the first pass (start-up's garbage: the
-    /// config's reading, the first snapshots and pass) and then after a pass at most every
-    /// `freePagesSeconds`: a pass over 1,000 pools builds and drops a megabyte of tables, which the
+    /// Whole free heap pages go back to the system after a pass at most every `freePagesSeconds`
+    /// (start-up's garbage goes with `StartupMemoryRelease`): a pass over 1,000 pools builds and drops a megabyte of tables, which the
     /// passes in between reuse rather than fault in again (returned after every pass, they cost
     /// about a millisecond a pass at 1,000 pods).
     static func releasesFreePages(now: Date, lastReleased: Date) -> Bool {
