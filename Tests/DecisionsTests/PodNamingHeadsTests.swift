@@ -22,7 +22,9 @@ struct PodNamingHeadsTests {
     func aNameBelongsToThePoolItsHeadNames(name: String, pool: String?) {
         let heads = PodNaming.Heads(Self.naming, pools: Self.pools)
         #expect(heads.pool(of: name)?.description == pool)
+        #expect(heads.index(of: name).map { heads.pools[$0].description } == pool)
         #expect(Self.naming.pool(of: name, among: Self.pools)?.description == pool)
+        #expect(heads.owns(name) == Self.naming.owns(name))
     }
 
     @Test func randomNamesGetTheScansAnswer() {
@@ -35,6 +37,7 @@ struct PodNamingHeadsTests {
             let name = (0..<Int.random(in: 1...7, using: &random)).map { _ in pieces.randomElement(using: &random)! }
                 .joined()
             #expect(heads.pool(of: name) == Self.naming.pool(of: name, among: Self.pools), "\(name)")
+            #expect(heads.owns(name) == Self.naming.owns(name), "\(name)")
         }
     }
 }

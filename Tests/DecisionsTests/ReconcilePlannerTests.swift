@@ -284,4 +284,46 @@ import Testing
         unbudgeted.pricesCurrent = false
         #expect(creates(plan(unbudgeted)) == [Self.ada])
     }
+
+    /// The machine's question before it plans ("does a pool wait for this pass's prices?") answers as the plan
+    /// itself, over pools below, at and above desired, with failed, timed-out and terminating pods, open and
+    /// lost creates, stops, pauses, with and without a budget and current prices.
+    @Test func waitingForPricesIsWhatThePlanBlocksOn() {
+        let podSets: [[ObservedPod]] = [
+            [], [Self.pod(1)], [Self.pod(1), Self.pod(2, .failed)], [Self.pod(1), Self.pod(2, .pending, age: 3_600)],
+            [Self.pod(1), Self.pod(2), Self.pod(3, .pending, age: 10)], [Self.pod(1), Self.pod(2, .terminated)],
+        ]
+        let confirmed = CreateExpectation(
+            name: "rpa-media-burst-aaaaaaaa", offering: Self.ada, pricePerHour: 0.69, attemptedAt: Self.t0,
+            confirmedId: "new1")
+        let lost = CreateExpectation(
+            name: "rpa-media-burst-bbbbbbbb", offering: Self.ada, pricePerHour: 0.69, attemptedAt: Self.t0,
+            confirmedId: nil)
+        var cases = 0
+        var waiting = 0
+        for pods in podSets {
+            for expectations in [[], [confirmed], [lost], [confirmed, lost]] {
+                for desired in [0, 1, 2, 3, 5] {
+                    for maxCost in [nil, 15.0] {
+                        for (stopped, blockedUntil) in [(nil, nil), ("402", nil), (nil, Self.t0.addingTimeInterval(5))]
+                        {
+                            for pricesCurrent in [true, false] {
+                                var given = input(
+                                    desired: desired, pods: pods, pool: Self.pool(maxReplicas: 4, maxCost: maxCost),
+                                    expectations: expectations, blockedUntil: blockedUntil, stopped: stopped)
+                                given.pricesCurrent = pricesCurrent
+                                given.terminating = pods.count > 2 ? [pods[2].id] : []
+                                let blocks = plan(given).block == .pricesUnknown
+                                #expect(ReconcilePlanner.waitsForPrices(given) == blocks, "\(given)")
+                                cases += 1
+                                if blocks { waiting += 1 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Both answers are exercised.
+        #expect(waiting > 0 && waiting < cases)
+    }
 }

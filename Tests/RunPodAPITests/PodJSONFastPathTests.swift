@@ -263,4 +263,40 @@ struct PodJSONFastPathTests {
         let fromBytes = Array(text.utf8).withUnsafeBufferPointer { RFC3339Timestamp.parse(utf8: $0) }
         #expect(fromBytes == RFC3339Timestamp.parse(text), "\(text)")
     }
+
+    /// The bytes' shortcut for `YYYY-MM-DDTHH:MM:SSZ` against the general parse of the same text, at the edges of
+    /// every field (leap days, month ends, a leap second, out of range) and with each byte replaced by another.
+    @Test func secondsInUTCParseAsTheGeneralForm() {
+        var texts: [String] = []
+        for (year, month, day) in [
+            (2026, 3, 13), (2024, 2, 29), (2025, 2, 29), (2000, 2, 29), (1900, 2, 29), (2026, 4, 31), (2026, 12, 31),
+            (2026, 0, 1), (2026, 13, 1), (2026, 1, 0), (1970, 1, 1), (9999, 12, 31), (0, 1, 1),
+        ] {
+            for (hour, minute, second) in [(0, 0, 0), (23, 59, 59), (23, 59, 60), (24, 0, 0), (12, 60, 0), (12, 0, 61)]
+            {
+                func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+                let year = String(repeating: "0", count: 4 - "\(year)".count) + "\(year)"
+                texts.append("\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z")
+            }
+        }
+        let base = Array("2026-03-13T20:00:00Z".utf8)
+        for position in base.indices {
+            for replacement in Array("09-:TZtz .+".utf8) + [0x2F, 0x3A, 0x80] {
+                var bytes = base
+                bytes[position] = replacement
+                texts.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        var parsed = 0
+        for text in texts {
+            let fromBytes = Array(text.utf8).withUnsafeBufferPointer { RFC3339Timestamp.parse(utf8: $0) }
+            #expect(fromBytes == RFC3339Timestamp.parse(text), "\(text)")
+            if fromBytes != nil { parsed += 1 }
+        }
+        // Both outcomes are covered: the in-range edge dates (and digit swaps) parse, the rest do not.
+        #expect(parsed > 40 && parsed < texts.count / 2)
+        #expect(
+            RFC3339Timestamp.parse("2024-02-29T23:59:59Z")
+                == Date(timeIntervalSince1970: 1_709_251_199))
+    }
 }

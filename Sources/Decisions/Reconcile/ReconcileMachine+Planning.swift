@@ -11,13 +11,22 @@ extension ReconcileMachine {
         // No entry for a pool without open creates (most of them): a table of 1,000 empty lists was 82 KB.
         state.expectations[spec.id] = plan.expectations.isEmpty ? nil : plan.expectations
 
+        // Counted per known status in place, then one table entry per status seen (not a hash per pod).
+        var live: [ObservedPod] = []
+        live.reserveCapacity(pods.count)
+        var running = 0
+        var counts = [Int](repeating: 0, count: Self.knownStatuses.count + 1)
+        for pod in pods where pod.phase != .terminated {
+            live.append(pod)
+            if pod.phase == .running { running += 1 }
+            counts[Self.knownStatuses.firstIndex(of: pod.status) ?? Self.knownStatuses.count] += 1
+        }
         var byStatus: [String: Int] = [:]
-        let live = pods.filter { $0.phase != .terminated }
-        for pod in live {
-            byStatus[Self.knownStatuses.contains(pod.status) ? pod.status : "OTHER", default: 0] += 1
+        for (index, count) in counts.enumerated() where count > 0 {
+            byStatus[index < Self.knownStatuses.count ? Self.knownStatuses[index] : "OTHER"] = count
         }
         let status = PoolReconcileStatus(
-            desired: desired, podsByStatus: byStatus, running: live.filter { $0.phase == .running }.count,
+            desired: desired, podsByStatus: byStatus, running: running,
             counted: plan.counted, costPerHour: plan.costPerHour, block: plan.block, pods: live,
             stoppedReason: state.stopped(at: now), at: now)
         state.status[spec.id] = status
@@ -61,7 +70,7 @@ extension ReconcileMachine {
     }
 
     /// RunPod statuses counted by name in the pool's status; any other is "OTHER".
-    static let knownStatuses: Set<String> = ["PROVISIONING", "STARTING", "RUNNING", "EXITED", "ERROR"]
+    static let knownStatuses = ["PROVISIONING", "STARTING", "RUNNING", "EXITED", "ERROR"]
 
     /// USD per hour of one pod of each of the pool's offerings (`offerings`: its fallback order, when at hand).
     func prices(of spec: PoolSpec, offerings: [Offering]? = nil) -> [Offering: Double] {
@@ -93,12 +102,10 @@ extension ReconcileMachine {
         guard let pass, !pass.catalogRead, !pass.catalogTried, !settings.dryRun,
             state.catalogRetryAt.map({ now >= $0 }) ?? true, budgetAvailable(at: now) >= 2
         else { return false }
-        // The names the check draws are thrown away: the machine's own generator is left as it was.
-        var scratch = SystemRandomNumberGenerator()
         return pools.contains { spec, desired in
             guard spec.maxCostPerHour != nil else { return false }
             let input = planInput(spec, desired: desired, offerings: Offering.fallbackOrder(spec.template), now: now)
-            return ReconcilePlanner.plan(input, naming: settings.naming, random: &scratch).block == .pricesUnknown
+            return ReconcilePlanner.waitsForPrices(input)
         }
     }
 }

@@ -204,18 +204,27 @@ public struct ReconcileMachine: Sendable {
         guard var pass else { return [] }
         let listedAt = pass.listStartedAt ?? now
         let heads = PodNaming.Heads(settings.naming, pools: pass.request.pools.map(\.id))
-        for var pod in pods where settings.naming.owns(pod.name) {
+        let tunnelFailed = pass.request.tunnelFailed
+        // Grouped by the pool's place, then keyed by pool once: not a pool id hashed per pod.
+        var grouped = [[ObservedPod]](repeating: [], count: heads.pools.count)
+        for var pod in pods where heads.owns(pod.name) {
             // Attach: a RUNNING pod whose tunnel failed counts as failed and is replaced like an EXITED one.
-            if pod.phase == .running, pass.request.tunnelFailed.contains(pod.id) { pod.phase = .failed }
-            if let pool = heads.pool(of: pod.name) {
-                pass.podsByPool[pool, default: []].append(pod)
+            if pod.phase == .running, !tunnelFailed.isEmpty, tunnelFailed.contains(pod.id) { pod.phase = .failed }
+            if let index = heads.index(of: pod.name) {
+                grouped[index].append(pod)
             } else if pod.phase != .terminated {
                 pass.orphans.append(pod)
             }
         }
-        let listedIds = Set(pods.map(\.id))
-        state.terminating.formIntersection(listedIds)
-        state.orphanFirstSeen = state.orphanFirstSeen.filter { listedIds.contains($0.key) }
+        for (index, group) in grouped.enumerated() where !group.isEmpty {
+            pass.podsByPool[heads.pools[index], default: []] += group
+        }
+        // The listed ids are only needed to forget what the list no longer shows.
+        if !state.terminating.isEmpty || !state.orphanFirstSeen.isEmpty {
+            let listedIds = Set(pods.map(\.id))
+            state.terminating.formIntersection(listedIds)
+            state.orphanFirstSeen = state.orphanFirstSeen.filter { listedIds.contains($0.key) }
+        }
         for orphan in pass.orphans where state.orphanFirstSeen[orphan.id] == nil {
             state.orphanFirstSeen[orphan.id] = listedAt
         }
@@ -293,9 +302,14 @@ public struct ReconcileMachine: Sendable {
         running.reserveCapacity(count)
         prices.reserveCapacity(count)
         for spec in pass?.request.pools ?? [] {
-            let live = (pass?.podsByPool[spec.id] ?? []).filter { pod in pod.phase != .terminated }
-            pods[spec.id] = live.count
-            running[spec.id] = live.filter { $0.phase == .running }.count
+            var live = 0
+            var up = 0
+            for pod in pass?.podsByPool[spec.id] ?? [] where pod.phase != .terminated {
+                live += 1
+                if pod.phase == .running { up += 1 }
+            }
+            pods[spec.id] = live
+            running[spec.id] = up
             if let first = Offering.fallbackOrder(spec.template).first, let price = state.gpuPrices[first] {
                 prices[spec.id] = price * Double(spec.template.gpuCount)
             }

@@ -15,39 +15,10 @@ public enum ReconcilePlanner {
     ) -> ReconcilePlan {
         let pool = input.pool
         let now = input.now
-        var actions: [ReconcileAction] = []
-
+        let tally = ReconcileTally(input)
         // Failed and timed-out pods go first and do not count toward desired.
-        var live: [ObservedPod] = []
-        var leaving: [ObservedPod] = []
-        for pod in input.pods where pod.phase != .terminated && !input.terminating.contains(pod.id) {
-            if pod.phase == .failed {
-                actions.append(.terminate(podId: pod.id, name: pod.name, reason: .failed))
-                leaving.append(pod)
-            } else if pod.phase == .pending, let created = pod.createdAt,
-                now.timeIntervalSince(created) > pool.scaling.provisionTimeoutSeconds
-            {
-                actions.append(.terminate(podId: pod.id, name: pod.name, reason: .provisionTimeout))
-                leaving.append(pod)
-            } else {
-                live.append(pod)
-            }
-        }
-
-        // Expectations: creates not yet listed still count.
-        let listed = Set(input.pods.map(\.name))
-        var open: [CreateExpectation] = []
-        var lostAnswer: CreateExpectation?
-        for expectation in input.expectations where !listed.contains(expectation.name) {
-            if expectation.confirmedId != nil {
-                if now.timeIntervalSince(expectation.attemptedAt) < confirmedExpectationSeconds {
-                    open.append(expectation)
-                }
-            } else if input.listedAt <= expectation.attemptedAt.addingTimeInterval(lostAnswerGraceSeconds) {
-                open.append(expectation)
-                lostAnswer = lostAnswer ?? expectation
-            }
-        }
+        var actions = tally.terminations
+        let (live, leaving, open) = (tally.live, tally.leaving, tally.open)
 
         let fallbackPrice = input.prices.values.max() ?? 0
         func price(of pod: ObservedPod) -> Double {
@@ -67,14 +38,8 @@ public enum ReconcilePlanner {
         var terminated = actions.count
 
         if counted < target {
-            if let stopped = input.createsStopped {
-                blocked = .stopped(stopped)
-            } else if let until = input.createsBlockedUntil, until > now {
-                blocked = .paused(seconds: Int(until.timeIntervalSince(now).rounded(.up)))
-            } else if let lost = lostAnswer {
-                blocked = .lostAnswer(name: lost.name)
-            } else if pool.maxCostPerHour != nil && !input.pricesCurrent {
-                blocked = .pricesUnknown
+            if let early = createBlock(input, lostAnswer: tally.lostAnswer) {
+                blocked = early
             } else {
                 while counted < target {
                     if counted + leaving.count >= pool.maxReplicas {
@@ -130,6 +95,28 @@ public enum ReconcilePlanner {
         return ReconcilePlan(
             actions: actions, expectations: open, counted: counted, costPerHour: max(0, cost), block: blocked,
             summary: summary)
+    }
+
+    /// Whether `plan(input)` would hold its creates for prices read in this pass (``CreateBlock/pricesUnknown``),
+    /// found without drawing names or ordering terminates: the machine asks it of every pool with a budget before
+    /// it plans, and reads the catalog first when one does.
+    public static func waitsForPrices(_ input: ReconcileInput) -> Bool {
+        guard input.pool.maxCostPerHour != nil, !input.pricesCurrent else { return false }
+        let tally = ReconcileTally(input)
+        guard tally.counted < max(0, min(input.desired, input.pool.maxReplicas)) else { return false }
+        return createBlock(input, lostAnswer: tally.lostAnswer) == .pricesUnknown
+    }
+
+    /// What holds every create of a pool short of desired before any offering is looked at, in order of
+    /// precedence; nil when creates may go ahead.
+    private static func createBlock(_ input: ReconcileInput, lostAnswer: CreateExpectation?) -> CreateBlock? {
+        if let stopped = input.createsStopped { return .stopped(stopped) }
+        if let until = input.createsBlockedUntil, until > input.now {
+            return .paused(seconds: Int(until.timeIntervalSince(input.now).rounded(.up)))
+        }
+        if let lost = lostAnswer { return .lostAnswer(name: lost.name) }
+        if input.pool.maxCostPerHour != nil && !input.pricesCurrent { return .pricesUnknown }
+        return nil
     }
 
     /// Pods with our prefix that belong to no pool are terminated once they

@@ -41,23 +41,28 @@ struct EmulatorState: Sendable {
     /// Moves every pod through the timed transitions that are due by `now`.
     mutating func advance(to now: Date) -> [PodEvent] {
         var events: [PodEvent] = []
+        // A static step with the delays as values: a method of `self` called while `pods[index]` is
+        // borrowed would copy `self`, and with it the whole pod array once per pod.
+        let delays = (provisioning: provisioningSeconds, starting: startingSeconds)
         for index in pods.indices {
-            while let event = step(&pods[index], now: now) {
+            while let event = Self.step(&pods[index], now: now, delays: delays) {
                 events.append(event)
             }
         }
         return events
     }
 
-    private func step(_ pod: inout EmulatedPod, now: Date) -> PodEvent? {
+    private static func step(
+        _ pod: inout EmulatedPod, now: Date, delays: (provisioning: Double, starting: Double)
+    ) -> PodEvent? {
         switch pod.status {
         case .provisioning:
-            let due = pod.statusSince.addingTimeInterval(provisioningSeconds)
+            let due = pod.statusSince.addingTimeInterval(delays.provisioning)
             guard due <= now else { return nil }
             pod.status = .starting
             pod.statusSince = due
         case .starting:
-            let due = pod.statusSince.addingTimeInterval(startingSeconds)
+            let due = pod.statusSince.addingTimeInterval(delays.starting)
             guard due <= now else { return nil }
             pod.status = .running
             pod.statusSince = due
