@@ -258,13 +258,12 @@ struct JSONByteReader {
             skipDigits(into: &exponent)
         }
         guard simple else { return nil }
-        let magnitude = Double(digits.value) / Self.powersOfTen[fractionDigits]
+        // 10^fractionDigits, exact in a `Double` up to 10^15 (multiplied out: a static table costs a
+        // lazy-initialisation check per number).
+        var power = 1.0
+        for _ in 0..<fractionDigits { power *= 10 }
+        let magnitude = Double(digits.value) / power
         return negative ? -magnitude : magnitude
-    }
-
-    /// 10^0 ... 10^15, each exact in a `Double`.
-    private static let powersOfTen: [Double] = (0...15).map { exponent in
-        (0..<exponent).reduce(1.0) { power, _ in power * 10 }
     }
 
     /// Skips digits, counting them and accumulating the value of the first 15 (enough for a simple number).
@@ -288,9 +287,16 @@ struct JSONByteReader {
         // careful loop below.
         var position = start
         if let base = bytes.baseAddress {
-            while position + 8 <= bytes.count,
-                !Self.needsLook(UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            {
+            while position + 8 <= bytes.count {
+                let word = UInt64(
+                    littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let look = Self.needsLook(word)
+                // The lowest flagged byte is exact (the tests' borrows only run upward): jump to it, so a
+                // short string's closing quote is found without a byte-by-byte walk.
+                guard look == 0 else {
+                    position += look.trailingZeroBitCount / 8
+                    break
+                }
                 position += 8
             }
         }
@@ -334,11 +340,12 @@ struct JSONByteReader {
         throw Unsure()
     }
 
-    /// Whether any of the eight bytes of `word` is a quote, a backslash, a control character or past ASCII
-    /// (the classic word-at-a-time tests: `(x - 0x01…) & ~x & 0x80…` is non-zero exactly when a byte of x is 0,
-    /// and with 0x20… in place of 0x01… when a byte is below 0x20).
+    /// The high bit of each of the eight bytes of `word` (first byte lowest) that may be a quote, a backslash, a
+    /// control character or past ASCII; zero when none is (the classic word-at-a-time tests:
+    /// `(x - 0x01…) & ~x & 0x80…` is non-zero exactly when a byte of x is 0, and with 0x20… in place of 0x01…
+    /// when a byte is below 0x20; a byte above a flagged one may be flagged wrongly, the lowest never is).
     @inline(__always)
-    private static func needsLook(_ word: UInt64) -> Bool {
+    private static func needsLook(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
@@ -346,7 +353,7 @@ struct JSONByteReader {
         let quote = (quotes &- ones) & ~quotes
         let backslash = (backslashes &- ones) & ~backslashes
         let control = (word &- ones &* 0x20) & ~word
-        return (quote | backslash | control | word) & highs != 0
+        return (quote | backslash | control | word) & highs
     }
 
     /// The four hex digits at `position` as a UTF-16 unit.

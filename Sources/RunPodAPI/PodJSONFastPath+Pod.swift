@@ -11,6 +11,7 @@ extension PodJSONFastPath {
     private enum Field: UInt32 {
         case id, name, status, gpu, cloud, dataCenterId, cost, image, env, createdAt, startedAt, ssh
 
+        @inline(__always)
         var spelling: StaticString {
             switch self {
             case .id: "id"
@@ -30,6 +31,7 @@ extension PodJSONFastPath {
 
         /// The field a raw key names, if any. A pod has about 25 keys: the length and first letter rule out
         /// all fields but one before any comparison.
+        @inline(__always)
         init?(key: UnsafeBufferPointer<UInt8>) {
             guard let first = key.first else { return nil }
             let candidate: Field

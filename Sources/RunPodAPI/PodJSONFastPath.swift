@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#else
-    import Darwin
-#endif
-
 /// Pods read straight from the bytes of a v2 answer, for the reconciler's list of every pod of the account:
 /// Foundation's `JSONDecoder` spent most of a pass over 1,000 pods building values nobody reads.
 ///
@@ -49,10 +43,12 @@ enum PodJSONFastPath {
         }
     }
 
-    /// Whether a raw key is `name`.
+    /// Whether a raw key is `name`. Compared in place: keys are a few bytes, shorter than a call to `memcmp`.
+    @inline(__always)
     static func key(_ key: UnsafeBufferPointer<UInt8>, is name: StaticString) -> Bool {
         guard key.count == name.utf8CodeUnitCount else { return false }
-        guard let start = key.baseAddress else { return true }
-        return memcmp(start, name.utf8Start, key.count) == 0
+        let spelled = name.utf8Start
+        for offset in 0..<key.count where key[offset] != spelled[offset] { return false }
+        return true
     }
 }

@@ -216,8 +216,10 @@ public struct ReconcileMachine: Sendable {
                 pass.orphans.append(pod)
             }
         }
+        // A pass sorts one list: the table is empty here, and each pool has one place (a shared head goes to
+        // the first).
         for (index, group) in grouped.enumerated() where !group.isEmpty {
-            pass.podsByPool[heads.pools[index], default: []] += group
+            pass.podsByPool[heads.pools[index]] = group
         }
         // The listed ids are only needed to forget what the list no longer shows.
         if !state.terminating.isEmpty || !state.orphanFirstSeen.isEmpty {
