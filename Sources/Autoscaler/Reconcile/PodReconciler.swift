@@ -127,9 +127,9 @@ public final class PodReconciler: Sendable {
     }
 
     /// Whole free heap pages go back to the system after a pass at most every `freePagesSeconds`
-    /// (start-up's garbage goes with `StartupMemoryRelease`): a pass over 1,000 pools builds and drops a megabyte of tables, which the
-    /// passes in between reuse rather than fault in again (returned after every pass, they cost
-    /// about a millisecond a pass at 1,000 pods).
+    /// (start-up's garbage goes with `StartupMemoryRelease`): a pass over 1,000 pools builds and
+    /// drops a megabyte of tables, which the passes in between reuse rather than fault in again
+    /// (returned after every pass, they cost about a millisecond a pass at 1,000 pods).
     static func releasesFreePages(now: Date, lastReleased: Date) -> Bool {
         now.timeIntervalSince(lastReleased) >= freePagesSeconds
     }

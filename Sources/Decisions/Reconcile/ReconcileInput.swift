@@ -28,6 +28,9 @@ public struct ReconcileInput: Sendable {
     public var deleting: Bool
     public var now: Date
 
+    /// The pods the plan aims for: desired, capped at `maxReplicas`.
+    public var target: Int { max(0, min(desired, pool.maxReplicas)) }
+
     public init(
         pool: PoolSpec, desired: Int, pods: [ObservedPod], listedAt: Date, expectations: [CreateExpectation] = [],
         terminating: Set<String> = [], unavailableUntil: [Offering: Date] = [:], prices: [Offering: Double],

@@ -31,7 +31,7 @@ public enum ReconcilePlanner {
         // (a failed pod bills what the list says: 0 once EXITED), so their
         // replacements never pass maxReplicas or maxCostPerHour if a terminate fails.
         let leavingCost = leaving.reduce(0) { $0 + ($1.phase == .failed ? $1.costPerHour : price(of: $1)) }
-        let target = max(0, min(input.desired, pool.maxReplicas))
+        let target = input.target
         let budget = pool.maxCostPerHour ?? .infinity
         var blocked: CreateBlock?
         var created = 0
@@ -103,7 +103,7 @@ public enum ReconcilePlanner {
     public static func waitsForPrices(_ input: ReconcileInput) -> Bool {
         guard input.pool.maxCostPerHour != nil, !input.pricesCurrent else { return false }
         let tally = ReconcileTally(input)
-        guard tally.counted < max(0, min(input.desired, input.pool.maxReplicas)) else { return false }
+        guard tally.counted < input.target else { return false }
         return createBlock(input, lostAnswer: tally.lostAnswer) == .pricesUnknown
     }
 
