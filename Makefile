@@ -82,14 +82,16 @@ fuzz: fuzz-build
 
 ## Side by side with a C++ grpc++ async reference server (bench/): throughput, p50/p99, CPU per call and
 ## memory as ratios at 1x1, 4x16 and 8x64 with h2load and a grpc++ load client, then cold start, 10,000
-## StreamIsActive streams, 1,000 pools against 1 and the reconciler's CPU per pass. Release build; the raw
-## figures go to bench/results/latest.json. BENCH_QUICK=1: a one-second-per-run smoke version.
+## StreamIsActive streams, 1,000 pools against 1 and the reconciler's CPU per pass. The release binary as the
+## image builds it (static Swift runtime, in .build-static so the dynamic release build in .build stays);
+## the raw figures go to bench/results/latest.json. BENCH_QUICK=1: a one-second-per-run smoke version.
+BENCH_BINARY = .build-static/release/runpod-autoscaler
 bench: deps
-	$(SWIFT) build -c release --product runpod-autoscaler
+	$(SWIFT) build -c release --product runpod-autoscaler --static-swift-stdlib --scratch-path .build-static
 	bench/reference-server/build.sh .build-bench/release
-	$(PYTHON) bench/bench.py --binary .build/release/runpod-autoscaler --tools .build-bench/release
+	$(PYTHON) bench/bench.py --binary $(BENCH_BINARY) --tools .build-bench/release
 	@echo "simulator: the month-long reference trace, six strategies, one core:"
-	@.build/release/runpod-autoscaler simulate --trace examples/traces/diurnal-month.csv \
+	@$(BENCH_BINARY) simulate --trace examples/traces/diurnal-month.csv \
 	  --config examples/simulate.yaml --seed 1 | head -1
 
 ## The live load test (scripts/load_test.py): the emulator, a synthetic queue exporter, Prometheus and

@@ -19,7 +19,7 @@ StreamIsActive streams (memory, time for a demand change to reach all of them), 
 throughput with 1,000 pools against 1 pool, the reconciler's CPU per pass at 100 and
 1,000 pods against an emulator process.
 
-Usage: bench.py --binary .build/release/runpod-autoscaler --tools .build-bench
+Usage: bench.py --binary .build-static/release/runpod-autoscaler --tools .build-bench
                 [--quick] [--out bench/results/latest.json]
 """
 
@@ -570,7 +570,7 @@ def reconciler_cpu(binary: Path, work: Path, pods: int, seconds: float, idle_sec
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", type=Path, default=REPO / ".build/release/runpod-autoscaler")
+    parser.add_argument("--binary", type=Path, default=REPO / ".build-static/release/runpod-autoscaler")
     parser.add_argument("--tools", type=Path, default=REPO / ".build-bench")
     parser.add_argument("--out", type=Path, help="default: bench/results/latest.json; with --quick, "
                                                  ".build-bench/latest-quick.json (the committed result stays)")

@@ -1,12 +1,12 @@
 /// One value for each `ScalerMetric`, stored inline. A snapshot keeps three of these per pool; as
 /// six-entry dictionaries they were heap tables of about 240 bytes each (0.7 MB at 1,000 pools).
 public struct PerMetric<Value: Sendable>: Sendable {
-    private var burst: Value
-    private var wanted: Value
-    private var queueDepth: Value
-    private var localAvailable: Value
-    private var runpodPods: Value
-    private var runpodHeadroom: Value
+    @usableFromInline var burst: Value
+    @usableFromInline var wanted: Value
+    @usableFromInline var queueDepth: Value
+    @usableFromInline var localAvailable: Value
+    @usableFromInline var runpodPods: Value
+    @usableFromInline var runpodHeadroom: Value
 
     /// `value(metric)` for every metric.
     public init(_ value: (ScalerMetric) -> Value) {
@@ -46,7 +46,15 @@ public struct PerMetric<Value: Sendable>: Sendable {
     }
 }
 
-extension PerMetric: Equatable where Value: Equatable {}
+extension PerMetric: Equatable where Value: Equatable {
+    /// Inlinable, so a caller in another module compares its concrete values: the store compares every
+    /// pool's values every second, and the derived `==` ran there as unspecialized generic code.
+    @inlinable public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.burst == rhs.burst && lhs.wanted == rhs.wanted && lhs.queueDepth == rhs.queueDepth
+            && lhs.localAvailable == rhs.localAvailable && lhs.runpodPods == rhs.runpodPods
+            && lhs.runpodHeadroom == rhs.runpodHeadroom
+    }
+}
 
 extension PerMetric {
     /// The metrics `dictionary` has a value for; nil for the others.

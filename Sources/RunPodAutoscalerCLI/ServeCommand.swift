@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let stop = Self.stop
+        // Before the config's parse, whose freed blocks would otherwise raise glibc's threshold.
+        HeapTrimThreshold.fix()
 
         var settings = options
         if dryRun { settings.settings.append("dryRun=true") }

@@ -45,6 +45,37 @@ import Testing
         #expect(removed.finish(pools: [PoolSpec(id: Self.a)]) == [Self.a: 1])
     }
 
+    @Test func isUnchangedOnlyWhenFinishGivesThePreviousTable() {
+        let previous = [Self.a: 1, Self.b: 2, Self.c: 3]
+        var same = CopyOnChangeTable(previous: previous, capacity: 3)
+        for (id, value) in [(Self.a, 1), (Self.b, 2)] { same.set(id, value) }
+        #expect(!same.isUnchanged, "c is not set yet")
+        same.set(Self.c, 3)
+        #expect(same.isUnchanged)
+        #expect(address(same.finish(pools: Self.pools)) == address(previous))
+
+        var changed = CopyOnChangeTable(previous: previous, capacity: 3)
+        for (id, value) in [(Self.a, 1), (Self.b, 20), (Self.c, 3)] { changed.set(id, value) }
+        #expect(!changed.isUnchanged)
+    }
+
+    /// The caller's looked-up entry stands for the table's: the same verdicts as `set(_:_:)` gives.
+    @Test func anEntryLookedUpByTheCallerDecidesAsTheTableWould() {
+        let previous = [Self.a: 1, Self.b: 2, Self.c: 3]
+        var same = CopyOnChangeTable(previous: previous, capacity: 3)
+        for (id, value) in [(Self.a, 1), (Self.b, 2), (Self.c, 3)] { same.set(id, value, before: previous[id]) }
+        #expect(address(same.finish(pools: Self.pools)) == address(previous))
+
+        var changed = CopyOnChangeTable(previous: previous, capacity: 3)
+        for (id, value) in [(Self.a, 1), (Self.b, 20), (Self.c, 3)] { changed.set(id, value, before: previous[id]) }
+        #expect(changed.finish(pools: Self.pools) == [Self.a: 1, Self.b: 20, Self.c: 3])
+
+        var added = CopyOnChangeTable(previous: [Self.a: 1], capacity: 2)
+        added.set(Self.a, 1, before: 1)
+        added.set(Self.b, 2, before: nil)
+        #expect(added.finish(pools: [PoolSpec(id: Self.a), PoolSpec(id: Self.b)]) == [Self.a: 1, Self.b: 2])
+    }
+
     @Test func objectsAreTheSameOnlyWhenIdentical() {
         final class Box: Sendable {}
         let one = Box()

@@ -45,6 +45,36 @@ import Testing
         #expect(address(try after.isActive.get()) == address(try before.isActive.get()))
     }
 
+    /// A build that shows nothing new says so (the store then logs no changes) and keeps the name index; one
+    /// with a new value does not.
+    @Test func aBuildTellsWhetherItsPoolsAreThePreviousOnes() throws {
+        let store = makeStore(queue: 7)
+        let inputs = store.inputs
+        let now = Self.t0.addingTimeInterval(1)
+        let first = SnapshotBuilder.build(inputs: inputs, memory: [:], now: now, generation: 1)
+        #expect(!first.poolsUnchanged, "nothing before it")
+        // The decision remembers when the pool was last busy: from the second build at the same moment on,
+        // the same inputs decide the same.
+        let second = SnapshotBuilder.build(
+            inputs: inputs, memory: first.memory, now: now, generation: 2, previous: first.snapshot)
+        let same = SnapshotBuilder.build(
+            inputs: inputs, memory: second.memory, now: now, generation: 3, previous: second.snapshot)
+        #expect(same.poolsUnchanged)
+        #expect(same.snapshot.pools[Self.pool] === second.snapshot.pools[Self.pool])
+        #expect(same.snapshot.knownPools == second.snapshot.knownPools)
+        let resolved = try same.snapshot.resolve(
+            PoolReference(namespace: nil, name: "burst"), scaledObjectNamespace: "other"
+        ).get()
+        #expect(resolved.spec.id == Self.pool, "the name index kept from the previous snapshot")
+
+        var deeper = inputs
+        deeper.demand.lastGood = DemandReading(queueDepth: 70, latencyP95Seconds: 2, readAt: Self.t0)
+        let changed = SnapshotBuilder.build(
+            inputs: deeper, memory: same.memory, now: now, generation: 4, previous: same.snapshot)
+        #expect(!changed.poolsUnchanged)
+        #expect(changed.snapshot.pools[Self.pool] !== same.snapshot.pools[Self.pool])
+    }
+
     @Test func aNewValueEncodesNewAnswers() throws {
         let store = makeStore(queue: 7)
         let before = try answers(store)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// The HTTP listener: `/metrics` (Prometheus text format), `/healthz` (the
@@ -30,7 +31,6 @@ public final class HTTPEndpoints: Service, Sendable {
         self.onListening = onListening
     }
 
-    /// Serves until `stop()`; `onBound` gets the bound port.
     /// Serves until the service group shuts down. A port that cannot be
     /// bound ends the run with a `RuntimeFailure` naming the address.
     public func run() async throws {
@@ -54,6 +54,9 @@ public final class HTTPEndpoints: Service, Sendable {
         }
         let (host, port) = try Self.split(address)
         let (logger, onListening) = (self.logger, self.onListening)
+        // One event-loop thread of its own: the endpoints answer scrapes and probes, not load. NIO's
+        // shared group starts a thread per core, each with a stack and a 192 KiB task buffer.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "runpod-autoscaler"),
@@ -61,13 +64,16 @@ public final class HTTPEndpoints: Service, Sendable {
                 logger.info("http listening", metadata: ["address": "\(host):\(channel.localAddress?.port ?? port)"])
                 onListening()
             },
+            eventLoopGroupProvider: .shared(group),
             logger: logger
         )
         do {
             try await app.run()
         } catch {
+            try? await group.shutdownGracefully()
             throw RuntimeFailure(message: "cannot serve HTTP on \(address): \(error)")
         }
+        try? await group.shutdownGracefully()
     }
 
     static func split(_ address: String) throws -> (String, Int) {

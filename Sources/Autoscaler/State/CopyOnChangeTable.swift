@@ -21,9 +21,15 @@ struct CopyOnChangeTable<Value> {
     }
 
     mutating func set(_ id: PoolID, _ value: Value) {
+        set(id, value, before: copy == nil ? previous[id] : nil)
+    }
+
+    /// `before`: the previous table's entry for `id`, which the caller has looked up already (a pool
+    /// id's hash is two strings' worth, and the store rebuilds every second).
+    mutating func set(_ id: PoolID, _ value: Value, before: Value?) {
         setCount += 1
         if copy == nil {
-            if let before = previous[id], isSame(before, value) { return }
+            if let before, isSame(before, value) { return }
             // The first difference: the entries set so far are the previous table's own.
             var table = previous
             table.reserveCapacity(capacity)
@@ -31,6 +37,9 @@ struct CopyOnChangeTable<Value> {
         }
         copy?[id] = value
     }
+
+    /// Whether `finish` will give the previous table itself: nothing differed and every entry was set again.
+    var isUnchanged: Bool { copy == nil && previous.count == setCount }
 
     /// The table: the previous one itself when nothing differed and every entry was set again.
     /// - Parameter pools: the pools configured now; entries of others are dropped (a pool removed).

@@ -13,10 +13,14 @@ public final class ScalerSnapshot: Sendable {
     public let knownPools: String
 
     /// `previous`: the snapshot this one replaces; with the same pools, its name index is kept.
-    public init(generation: Int, pools: [PoolID: PoolView], previous: ScalerSnapshot? = nil) {
+    /// `samePools`: `pools` is known to have `previous`'s pool ids (its very table), so they are not compared.
+    public init(generation: Int, pools: [PoolID: PoolView], previous: ScalerSnapshot? = nil, samePools: Bool = false) {
         self.generation = generation
         self.pools = pools
-        if let previous, previous.pools.count == pools.count, pools.keys.allSatisfy({ previous.pools[$0] != nil }) {
+        if let previous,
+            samePools
+                || (previous.pools.count == pools.count && pools.keys.allSatisfy({ previous.pools[$0] != nil }))
+        {
             byName = previous.byName
             knownPools = previous.knownPools
             return

@@ -59,7 +59,7 @@ public final class ScalerStateStore: Sendable {
     }
 
     private func republish(now: Date, _ change: (inout ScalerInputs) -> Void) {
-        let (snapshot, previous, subscribers) = state.withLock { state in
+        let (snapshot, previous, poolsUnchanged, subscribers) = state.withLock { state in
             change(&state.inputs)
             state.generation += 1
             let output = SnapshotBuilder.build(
@@ -70,9 +70,10 @@ public final class ScalerStateStore: Sendable {
                 defer { current = output.snapshot }
                 return current
             }
-            return (output.snapshot, previous, Array(state.subscribers.values))
+            return (output.snapshot, previous, output.poolsUnchanged, Array(state.subscribers.values))
         }
-        logChanges(from: previous, to: snapshot)
+        // The same views as before (most seconds' ticks at rest): nothing to log.
+        if !poolsUnchanged { logChanges(from: previous, to: snapshot) }
         // Outside the lock: a subscriber may unsubscribe while being called.
         for subscriber in subscribers { subscriber(snapshot) }
     }

@@ -10,6 +10,8 @@ public enum SnapshotBuilder {
     public struct Output: Sendable {
         public var snapshot: ScalerSnapshot
         public var memory: [PoolID: PolicyMemory]
+        /// Whether the snapshot's pools are the previous snapshot's table itself: no pool shows anything new.
+        public var poolsUnchanged = false
     }
 
     /// `previous`: the snapshot this one replaces; a pool whose answers would be the same bytes keeps its
@@ -32,16 +34,17 @@ public enum SnapshotBuilder {
             let id = spec.id
             let specs = firstSpecs.isEmpty ? nil : firstSpecs[index]
             let before = previous?.pools[id]
+            let memoryBefore = memory[id]
             let cluster = inputs.clusterPools[id]
             if let published = cluster?.published,
                 published.servable(following: inputs.followedLeader, now: now, staleAfter: inputs.staleAfterSeconds)
             {
                 // The leader's answer, so every replica gives KEDA the same one.
-                newMemory.set(id, published.decision.memory)
+                newMemory.set(id, published.decision.memory, before: memoryBefore)
                 let view = self.view(
                     spec: spec, decision: published.decision, unavailable: nil, values: PerMetric(published.values),
                     servedFrom: published.leader, ownDecisionReason: nil, specs: specs, reusing: before)
-                views.set(id, view)
+                views.set(id, view, before: before)
                 continue
             }
             // A replica that does not call RunPod (a follower) has the pods from the leader's status.
@@ -49,11 +52,11 @@ public enum SnapshotBuilder {
             let running = inputs.runpodRunning[id] ?? cluster?.statusRunning ?? 0
             let podPrice = inputs.podPrices[id] ?? cluster?.statusPodPrice
             var ownDecisionReason: String?
-            var remembered = memory[id] ?? PolicyMemory()
+            var remembered = memoryBefore ?? PolicyMemory()
             if following, let leader = inputs.followedLeader {
                 if let published = cluster?.published, published.leader == leader.identity {
                     // Stale, but its hold and idle timer are still better than starting from nothing.
-                    if memory[id] == nil { remembered = published.decision.memory }
+                    if memoryBefore == nil { remembered = published.decision.memory }
                     ownDecisionReason =
                         "the decision \(leader.identity) published is "
                         + "\(Int(now.timeIntervalSince(published.publishedAt)))s old (stale after "
@@ -79,26 +82,28 @@ public enum SnapshotBuilder {
                 )
                 let made = ScalingPolicy.decide(spec: spec, input: input, memory: remembered)
                 decision = made
-                newMemory.set(id, made.memory)
+                newMemory.set(id, made.memory, before: memoryBefore)
                 values[.burst] = Double(made.burst)
                 values[.wanted] = Double(made.wanted)
                 values[.queueDepth] = Double(reading.queueDepth)
             case .failure:
                 unavailable = stale
-                if let previous = memory[id] { newMemory.set(id, previous) }
+                if let memoryBefore { newMemory.set(id, memoryBefore, before: memoryBefore) }
             }
             values[.runpodHeadroom] = Double(max(0, cap - pods))
             let view = self.view(
                 spec: spec, decision: decision, unavailable: unavailable, values: values, servedFrom: nil,
                 ownDecisionReason: ownDecisionReason, specs: specs, reusing: before)
-            views.set(id, view)
+            views.set(id, view, before: before)
         }
         // An unchanged table is kept rather than replaced by an equal one: at rest a rebuild then leaves
         // nothing behind in the heap.
+        let poolsUnchanged = previous != nil && views.isUnchanged
         return Output(
             snapshot: ScalerSnapshot(
-                generation: generation, pools: views.finish(pools: inputs.pools), previous: previous),
-            memory: newMemory.finish(pools: inputs.pools))
+                generation: generation, pools: views.finish(pools: inputs.pools), previous: previous,
+                samePools: poolsUnchanged),
+            memory: newMemory.finish(pools: inputs.pools), poolsUnchanged: poolsUnchanged)
     }
 
     /// `previous` itself when it shows the same thing, else a new view (with `previous`'s answers if the
