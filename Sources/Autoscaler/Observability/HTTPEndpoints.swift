@@ -67,13 +67,10 @@ public final class HTTPEndpoints: Service, Sendable {
             eventLoopGroupProvider: .shared(group),
             logger: logger
         )
-        do {
-            try await app.run()
-        } catch {
-            try? await group.shutdownGracefully()
-            throw RuntimeFailure(message: "cannot serve HTTP on \(address): \(error)")
-        }
+        var failure: (any Error)?
+        do { try await app.run() } catch { failure = error }
         try? await group.shutdownGracefully()
+        if let failure { throw RuntimeFailure(message: "cannot serve HTTP on \(address): \(failure)") }
     }
 
     static func split(_ address: String) throws -> (String, Int) {

@@ -12,7 +12,9 @@ import Foundation
 /// `malloc_trim` trims only the main arena's top. Setting the threshold also fixes the mmap
 /// threshold at its default, so blocks of 128 KiB and more are mapped on their own and go back
 /// whole when freed. Malloc tuned in the environment (a `glibc.malloc.` tunable in
-/// `GLIBC_TUNABLES`, or a `MALLOC_` variable) is the operator's choice and is left alone. `mallopt` is not in the Glibc module, so it is looked up at run time.
+/// `GLIBC_TUNABLES`, or a `MALLOC_` variable) is the operator's choice and is left alone.
+/// `mallopt` is not in the Glibc module, so it is looked up at run time (as `FreeHeapPages`
+/// looks up `malloc_trim`).
 public enum HeapTrimThreshold {
     public static let bytes = 128 * 1024
     /// `M_TRIM_THRESHOLD` in glibc's `malloc.h`.

@@ -20,12 +20,9 @@ struct CopyOnChangeTable<Value> {
         self.isSame = isSame
     }
 
-    mutating func set(_ id: PoolID, _ value: Value) {
-        set(id, value, before: copy == nil ? previous[id] : nil)
-    }
-
-    /// `before`: the previous table's entry for `id`, which the caller has looked up already (a pool
-    /// id's hash is two strings' worth, and the store rebuilds every second).
+    /// `before`: the previous table's entry for `id`, which the caller looks up anyway (for the view to
+    /// reuse, the memory to decide from): a pool id's hash is two strings' worth, and the store rebuilds
+    /// every second.
     mutating func set(_ id: PoolID, _ value: Value, before: Value?) {
         setCount += 1
         if copy == nil {
