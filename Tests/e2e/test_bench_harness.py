@@ -1,5 +1,6 @@
 """The `make bench` harness (bench/): the C++ reference server answers exactly what
-runpod-autoscaler answers, and the harness runs end to end in its BENCH_QUICK mode.
+runpod-autoscaler answers, the harness runs end to end in its BENCH_QUICK mode, and the
+load client's per-call latency file (for looking into a tail) agrees with what it printed.
 
 The C++ tools are built at -O1 into .build-bench/quick (Debian's libgrpc++-dev and
 protobuf-compiler-grpc, installed by `make deps`). Nothing here asserts speed.
@@ -21,6 +22,7 @@ from support import BINARY, REPO, built_binary
 
 sys.path.insert(0, str(REPO / "bench"))
 import bench  # noqa: E402
+import latency_tail  # noqa: E402
 
 TOOLS = REPO / ".build-bench" / "quick"
 
@@ -163,3 +165,46 @@ def test_quick_bench_runs_end_to_end_and_writes_every_field(tools, tmp_path):
         assert item["pods_listed"] == item["pods"] and item["passes"] > 0
         assert item["cpu_ms_per_pass"] >= 0 and item["net_cpu_ms_per_pass"] >= 0 and item["idle_cpu_ms_per_second"] >= 0
     assert report["checks"] and all(isinstance(c["pass"], bool) for c in report["checks"])
+
+
+def test_load_client_writes_every_latency_and_the_tail_summary_agrees(tools, es, tmp_path):
+    """`load_client unary --latencies` writes a line per answered call; latency_tail.py reads the
+    same p50 and p99 from it as the client printed."""
+    built_binary()
+    demand = tmp_path / "demand.json"
+    bench.write_demand(demand, 37)
+    project = bench.start_project(BINARY, equality_config(tmp_path, bench.free_port(), demand), tmp_path, "project")
+    reference = None
+    try:
+        table = tmp_path / "table.txt"
+        table.write_text(bench.fetch_table(project.address, [("media", "burst")], es.pb2, es.grpc))
+        reference = bench.start_reference(tools, table, tmp_path, "c++ reference")
+        ref = es.pb2.ScaledObjectRef(name="so", namespace="media", scalerMetadata={"pool": "burst"})
+        request = tmp_path / "request.bin"
+        request.write_bytes(es.pb2.GetMetricsRequest(scaledObjectRef=ref, metricName="m").SerializeToString())
+        latencies = tmp_path / "latencies.txt"
+        run = subprocess.run([str(tools / "load_client"), "unary", "--target", reference.address, "--connections", "1",
+                              "--streams", "2", "--seconds", "0.5", "--request", str(request),
+                              "--latencies", str(latencies)], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        printed = json.loads(run.stdout.strip().splitlines()[-1])
+        calls = latency_tail.read(latencies)
+        assert printed["calls"] > 10 and printed["errors"] == 0
+        assert len(calls) == printed["calls"]
+        # Every call started within the 0.5 s run and took some time.
+        assert all(0 <= start <= 600_000 and latency > 0 for start, latency in calls)
+        summary = latency_tail.summary(calls)
+        assert (summary["p50_us"], summary["p99_us"]) == (printed["p50_us"], printed["p99_us"])
+        # Strictly above the p99: at most 1% of the calls.
+        assert sum(summary["above_p99_by_second"].values()) <= len(calls) * 0.01 + 1
+        assert summary["max_us"] >= summary["p999_us"] >= summary["p99_us"]
+
+        unwritable = subprocess.run([str(tools / "load_client"), "unary", "--target", reference.address,
+                                     "--seconds", "0.1", "--request", str(request),
+                                     "--latencies", str(tmp_path / "missing" / "x.txt")],
+                                    capture_output=True, text=True, timeout=60)
+        assert unwritable.returncode == 2 and "cannot write" in unwritable.stderr
+    finally:
+        project.stop()
+        if reference:
+            reference.stop()

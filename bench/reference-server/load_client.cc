@@ -5,6 +5,9 @@
 //     Closed loop: C channels (separate TCP connections), S calls outstanding on each, each
 //     answered call replaced by a new one, for D seconds. FILE holds a serialized
 //     GetMetricsRequest. Prints one JSON line: calls, errors, seconds, p50_us, p99_us.
+//     With --latencies OUT, also writes a line per answered call to OUT: when it started
+//     (microseconds from the start of the run) and its latency in microseconds, for looking
+//     into a tail (bench/latency_tail.py summarizes such files).
 //
 //   load_client streams --target H:P --connections C --streams N --request FILE [--timeout S]
 //     Opens N StreamIsActive calls spread over C channels (FILE: records of a 4-byte length
@@ -47,6 +50,7 @@ struct Options {
     double seconds = 10;
     double timeout = 60;
     std::string request;
+    std::string latencies;
 };
 
 std::string readFile(const std::string& path) {
@@ -99,6 +103,8 @@ int runUnary(const Options& options) {
     };
     std::vector<uint32_t> latencies;
     latencies.reserve(4'000'000);
+    std::vector<uint32_t> starts;  // only with --latencies
+    if (!options.latencies.empty()) starts.reserve(4'000'000);
     uint64_t calls = 0, errors = 0;
     Clock::time_point begin = Clock::now();
     Clock::time_point end = begin + std::chrono::microseconds(static_cast<int64_t>(options.seconds * 1e6));
@@ -119,6 +125,10 @@ int runUnary(const Options& options) {
                 calls++;
                 auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - call->started).count();
                 latencies.push_back(static_cast<uint32_t>(std::min<int64_t>(micros, UINT32_MAX)));
+                if (!options.latencies.empty()) {
+                    starts.push_back(static_cast<uint32_t>(
+                        std::chrono::duration_cast<std::chrono::microseconds>(call->started - begin).count()));
+                }
             } else {
                 errors++;
             }
@@ -128,6 +138,16 @@ int runUnary(const Options& options) {
         delete call;
     }
     double elapsed = std::chrono::duration<double>(end - begin).count();
+    if (!options.latencies.empty()) {
+        // Before the percentiles below reorder the latencies.
+        std::FILE* out = std::fopen(options.latencies.c_str(), "w");
+        if (out == nullptr) {
+            std::cerr << "cannot write " << options.latencies << "\n";
+            return 2;
+        }
+        for (size_t i = 0; i < latencies.size(); i++) std::fprintf(out, "%u %u\n", starts[i], latencies[i]);
+        std::fclose(out);
+    }
     auto percentile = [&](double q) -> uint32_t {
         if (latencies.empty()) return 0;
         size_t index = std::min(latencies.size() - 1, static_cast<size_t>(q * latencies.size()));
@@ -245,6 +265,7 @@ int main(int argc, char** argv) {
         else if (flag == "--seconds") options.seconds = std::stod(value);
         else if (flag == "--timeout") options.timeout = std::stod(value);
         else if (flag == "--request") options.request = value;
+        else if (flag == "--latencies") options.latencies = value;
         else {
             std::cerr << "unknown option " << flag << "\n";
             return 2;
