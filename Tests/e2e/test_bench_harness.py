@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import grpc
@@ -69,17 +70,29 @@ def raw_call(channel, method: str, request: bytes) -> tuple[str, bytes]:
         return error.code().name, b""
 
 
-def test_reference_server_answers_the_same_bytes(tools, es, tmp_path):
+@contextmanager
+def project_and_reference(tools: Path, es, work: Path, pools: list[tuple[str, str]]):
+    """The project over POOLS and the C++ reference server over the project's answers for `pools`:
+    (project, reference, the table the reference serves)."""
     built_binary()
-    demand = tmp_path / "demand.json"
+    demand = work / "demand.json"
     bench.write_demand(demand, 37)
-    project = bench.start_project(BINARY, equality_config(tmp_path, bench.free_port(), demand), tmp_path, "project")
+    project = bench.start_project(BINARY, equality_config(work, bench.free_port(), demand), work, "project")
     reference = None
     try:
-        table = tmp_path / "table.txt"
-        table.write_text(bench.fetch_table(project.address, [(ns, name) for ns, name, _ in POOLS], es.pb2, es.grpc))
-        reference = bench.start_reference(tools, table, tmp_path, "c++ reference")
+        table = work / "table.txt"
+        table.write_text(bench.fetch_table(project.address, pools, es.pb2, es.grpc))
+        reference = bench.start_reference(tools, table, work, "c++ reference")
+        yield project, reference, table
+    finally:
+        project.stop()
+        if reference:
+            reference.stop()
 
+
+def test_reference_server_answers_the_same_bytes(tools, es, tmp_path):
+    pools = [(ns, name) for ns, name, _ in POOLS]
+    with project_and_reference(tools, es, tmp_path, pools) as (project, reference, table):
         pb2 = es.pb2
         requests: list[tuple[str, bytes]] = []
         for namespace, name, _ in POOLS:
@@ -119,10 +132,6 @@ def test_reference_server_answers_the_same_bytes(tools, es, tmp_path):
         assert answered >= len(requests) * 0.8
         values = {line.split()[5] for line in table.read_text().splitlines() if line.startswith("M ")}
         assert len(values) > 2, values
-    finally:
-        project.stop()
-        if reference:
-            reference.stop()
 
 
 def test_quick_bench_runs_end_to_end_and_writes_every_field(tools, tmp_path):
@@ -170,15 +179,7 @@ def test_quick_bench_runs_end_to_end_and_writes_every_field(tools, tmp_path):
 def test_load_client_writes_every_latency_and_the_tail_summary_agrees(tools, es, tmp_path):
     """`load_client unary --latencies` writes a line per answered call; latency_tail.py reads the
     same p50 and p99 from it as the client printed."""
-    built_binary()
-    demand = tmp_path / "demand.json"
-    bench.write_demand(demand, 37)
-    project = bench.start_project(BINARY, equality_config(tmp_path, bench.free_port(), demand), tmp_path, "project")
-    reference = None
-    try:
-        table = tmp_path / "table.txt"
-        table.write_text(bench.fetch_table(project.address, [("media", "burst")], es.pb2, es.grpc))
-        reference = bench.start_reference(tools, table, tmp_path, "c++ reference")
+    with project_and_reference(tools, es, tmp_path, [("media", "burst")]) as (_, reference, _):
         ref = es.pb2.ScaledObjectRef(name="so", namespace="media", scalerMetadata={"pool": "burst"})
         request = tmp_path / "request.bin"
         request.write_bytes(es.pb2.GetMetricsRequest(scaledObjectRef=ref, metricName="m").SerializeToString())
@@ -204,7 +205,3 @@ def test_load_client_writes_every_latency_and_the_tail_summary_agrees(tools, es,
                                      "--latencies", str(tmp_path / "missing" / "x.txt")],
                                     capture_output=True, text=True, timeout=60)
         assert unwritable.returncode == 2 and "cannot write" in unwritable.stderr
-    finally:
-        project.stop()
-        if reference:
-            reference.stop()
